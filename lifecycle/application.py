@@ -1,0 +1,298 @@
+"""The Lifecycle application: file complaints, record their steps, advance the clock, read them back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate, event
+from eventsourcing.persistence import JSONTranscoder, RecordConflictError
+
+from .deadlines import DeadlineView, due_sql
+from .domain.bbb import PROFILES
+from .domain.complaint import Complaint
+from .domain.errors import DuplicateComplaint, InvalidInput, LifecycleError, UnknownComplaint
+from .domain.profile import Deadline, Profile
+from .projection import Projector
+from .storage import ViewStore, prepare, resolve
+from .transcodings import DateAsISO, DeadlineAsDict
+
+Moment = datetime | date | str
+RETRIES = 5
+
+
+class ConcurrentChange(LifecycleError):
+    """Another writer kept changing the complaint; the command was not recorded."""
+
+
+class ReferenceCounter(Aggregate):
+    """Hands out generated references C-000001, C-000002, ... without gaps or repeats."""
+
+    ID = UUID("00000000-0000-5000-8000-000000000001")
+
+    @staticmethod
+    def create_id() -> UUID:
+        """There is one counter per store."""
+        return ReferenceCounter.ID
+
+    @event("Started")
+    def __init__(self) -> None:
+        self.last = 0
+
+    @event("Issued")
+    def issue(self, number: int) -> None:
+        self.last = number
+
+
+@dataclass(frozen=True)
+class Step:
+    """One entry of a complaint's history."""
+
+    version: int
+    event: str
+    at: datetime
+    recorded_at: datetime
+    actor: str
+    state_before: str | None
+    state_after: str
+    text: str | None
+    facts: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a complaint is now."""
+
+    reference: str
+    profile: str
+    business: str
+    complaint_type: str
+    filed_at: datetime
+    last_at: datetime
+    state: str
+    status: str | None
+    closed: bool
+    deadline: Deadline | None
+
+
+class Lifecycle(Application[UUID]):
+    """The engine: complaints as event-sourced aggregates run by their profile's rule table."""
+
+    name = "Lifecycle"
+
+    def __init__(
+        self,
+        db: str | None = None,
+        profiles: Mapping[str, Profile] | None = None,
+        default_profile: str = "bbb",
+    ) -> None:
+        self.database = resolve(db)
+        prepare(self.database)
+        super().__init__(env=self.database.env)
+        self.profiles = dict(profiles or PROFILES)
+        if default_profile not in self.profiles:
+            raise InvalidInput(f"unknown profile {default_profile!r}")
+        self.default_profile = default_profile
+        self.views = ViewStore(self.database)
+        self.deadline_index = Projector(self, self.views, DeadlineView())
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+        transcoder.register(DeadlineAsDict())
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.views.close()
+        super().close()
+
+    # --- commands -------------------------------------------------------------------
+
+    def file(
+        self,
+        business: str,
+        complaint_type: str,
+        at: Moment,
+        reference: str | None = None,
+        profile: str | None = None,
+        consumer: str | None = None,
+        text: str | None = None,
+        desired_outcome: str | None = None,
+    ) -> str:
+        """File a complaint; returns its reference (generated like C-000123 when not given)."""
+        chosen = self.profile(profile or self.default_profile)
+        for _ in range(RETRIES):
+            counter = None if reference else self._counter()
+            ref = reference or f"C-{counter.last + 1:06d}"  # type: ignore[union-attr]
+            complaint = Complaint.file(
+                chosen, ref, business, complaint_type, chosen.instant(at), consumer, text, desired_outcome
+            )
+            if counter is not None:
+                counter.issue(counter.last + 1)
+            try:
+                self.save(complaint, *([counter] if counter else []))
+                return ref
+            except RecordConflictError:
+                if reference:
+                    raise DuplicateComplaint(reference) from None
+        raise ConcurrentChange("could not generate a reference: too many concurrent filings")
+
+    def forward(self, reference: str, at: Moment, text: str | None = None) -> None:
+        """The bureau sends the complaint to the business."""
+        self.record(reference, "forwarded", at, text)
+
+    def respond(self, reference: str, at: Moment, text: str | None = None) -> None:
+        """The business responds (a late response re-opens an Unanswered complaint)."""
+        self.record(reference, "responded", at, text)
+
+    def reject(self, reference: str, at: Moment, text: str | None = None) -> None:
+        """The consumer rejects the business's answer."""
+        self.record(reference, "rejected", at, text)
+
+    def accept(self, reference: str, at: Moment, text: str | None = None) -> None:
+        """The consumer accepts the business's answer."""
+        self.record(reference, "accepted", at, text)
+
+    def mark_unlocatable(self, reference: str, at: Moment, text: str | None = None) -> None:
+        """The bureau could not locate the business."""
+        self.record(reference, "unlocatable", at, text)
+
+    def review(self, reference: str, at: Moment, good_faith: bool, text: str | None = None) -> None:
+        """Bureau staff record whether the business made a good-faith effort."""
+        self.record(reference, "reviewed", at, text, good_faith=good_faith)
+
+    def decline(self, reference: str, at: Moment, text: str | None = None) -> None:
+        """The bureau declines the complaint as outside its scope."""
+        self.record(reference, "declined", at, text)
+
+    def record(self, reference: str, event_name: str, at: Moment, text: str | None = None, **facts: Any) -> None:
+        """Record any event the complaint's profile defines; refused events record nothing."""
+        self._change(reference, lambda c, p: c.record(p, event_name, p.instant(at), text, **facts))
+
+    def advance(self, to: Moment, references: Sequence[str] | None = None, batch_size: int = 500) -> int:
+        """Record every deadline that lapses up to `to` (on all complaints, or those named); returns how many."""
+        moment = self.profile(self.default_profile).instant(to)
+        if references is not None:
+            return sum(self._change(r, lambda c, p: c.advance(p, moment)) for r in references)
+        recorded = 0
+        self.deadline_index.catch_up()
+        while ids := self._due(moment, batch_size):
+            complaints = [self.repository.get(i) for i in ids]
+            counts = [c.advance(self.profile(c.profile), moment) for c in complaints]
+            try:
+                self.save(*complaints)
+                recorded += sum(counts)
+            except RecordConflictError:  # another writer moved one of them: one at a time
+                for complaint in complaints:
+                    recorded += self._change(complaint.reference, lambda c, p: c.advance(p, moment))
+            self.deadline_index.catch_up()
+        return recorded
+
+    def _change(self, reference: str, act: Callable[[Complaint, Profile], Any]) -> Any:
+        """Load, act, save; on a version conflict load again and retry."""
+        for _ in range(RETRIES):
+            complaint = self.get(reference)
+            result = act(complaint, self.profile(complaint.profile))
+            try:
+                self.save(complaint)
+                return result
+            except RecordConflictError:
+                continue
+        raise ConcurrentChange(f"complaint {reference}: changed by another writer {RETRIES} times; not recorded")
+
+    def _counter(self) -> ReferenceCounter:
+        try:
+            counter: ReferenceCounter = self.repository.get(ReferenceCounter.ID)
+        except AggregateNotFoundError:
+            counter = ReferenceCounter()
+        return counter
+
+    # --- queries --------------------------------------------------------------------
+
+    def profile(self, name: str) -> Profile:
+        """A profile by name."""
+        try:
+            return self.profiles[name]
+        except KeyError:
+            raise InvalidInput(f"unknown profile {name!r}; known: {', '.join(self.profiles)}") from None
+
+    def get(self, reference: str) -> Complaint:
+        """The complaint with this reference."""
+        try:
+            complaint: Complaint = self.repository.get(Complaint.create_id(reference))
+        except AggregateNotFoundError:
+            raise UnknownComplaint(reference) from None
+        return complaint
+
+    def exists(self, reference: str) -> bool:
+        """True when a complaint has this reference."""
+        return bool(self.recorder.select_events(Complaint.create_id(reference), limit=1))
+
+    def summary(self, reference: str) -> Summary:
+        """State, published status and pending deadline of a complaint."""
+        c = self.get(reference)
+        rules = self.profile(c.profile).rules
+        return Summary(
+            c.reference, c.profile, c.business, c.complaint_type, c.filed_at, c.last_at,
+            c.state, rules.status(c.state), rules.is_final(c.state), c.deadline,
+        )
+
+    def state(self, reference: str) -> str:
+        """The complaint's state."""
+        return self.get(reference).state
+
+    def status(self, reference: str) -> str | None:
+        """The published status, or None while open or when declined."""
+        return self.summary(reference).status
+
+    def pending_deadlines(self, reference: str) -> list[Deadline]:
+        """The deadlines pending on the complaint (at most one in the built-in profiles)."""
+        deadline = self.get(reference).deadline
+        return [deadline] if deadline else []
+
+    def allowed(self, reference: str) -> list[str]:
+        """The events a caller may record on the complaint now."""
+        c = self.get(reference)
+        return self.profile(c.profile).rules.allowed(c.state)
+
+    def history(self, reference: str) -> list[Step]:
+        """Every event of the complaint in order, with the state before and after it."""
+        steps: list[Step] = []
+        before: str | None = None
+        for e in self.events.get(Complaint.create_id(reference)):
+            payload = {k: v for k, v in vars(e).items() if k not in HIDDEN}
+            after = payload.pop("state")
+            facts = {k: v for k, v in payload.items() if k not in SHOWN}
+            steps.append(
+                Step(
+                    e.originator_version, _event_name(e), e.at, e.timestamp, e.actor,
+                    before, after, getattr(e, "text", None), facts,
+                )
+            )
+            before = after
+        if not steps:
+            raise UnknownComplaint(reference)
+        return steps
+
+    def due(self, until: Moment, limit: int = 1000) -> list[str]:
+        """References of complaints with a deadline lapsing by `until`, from the deadline index."""
+        self.deadline_index.catch_up()
+        moment = self.profile(self.default_profile).instant(until)
+        return [self.repository.get(i).reference for i in self._due(moment, limit)]
+
+    def _due(self, moment: datetime, limit: int) -> list[UUID]:
+        from .deadlines import micros
+
+        return [UUID(row[0]) for row in self.views.query(due_sql(), (micros(moment), limit))]
+
+
+HIDDEN = {"originator_id", "originator_version", "timestamp", "originator_topic"}
+SHOWN = {"at", "actor", "text", "deadline"}
+
+
+def _event_name(e: Any) -> str:
+    return getattr(type(e), "name", "") or "filed"

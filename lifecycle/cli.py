@@ -1,0 +1,194 @@
+"""The `lifecycle` command line: replay scenarios, record events, read complaints, draw the rules."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from .application import Lifecycle
+from .diagram import mermaid, replace_block
+from .domain.bbb import PROFILES
+from .domain.errors import LifecycleError
+from .replay import FileResult, describe, replay
+from .scenario import ScenarioError, find, load
+
+BAD_INPUT = 2
+db_option = click.option(
+    "--db",
+    envvar="LIFECYCLE_DB",
+    default="lifecycle.db",
+    show_default=True,
+    help="Database: a SQLite file, sqlite:///path, postgresql://... or memory://.",
+)
+
+
+def fail(message: str) -> NoReturn:
+    """One line on stderr and exit 2: the input was bad."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(BAD_INPUT)
+
+
+@contextmanager
+def engine(db: str) -> Iterator[Lifecycle]:
+    """An application on `db`; bad input becomes a one-line error."""
+    try:
+        app = Lifecycle(db)
+    except LifecycleError as error:
+        fail(str(error))
+    except Exception as error:  # the database cannot be reached or read
+        fail(f"cannot open database {db}: {error}".splitlines()[0])
+    try:
+        yield app
+    except LifecycleError as error:
+        fail(str(error))
+    finally:
+        app.close()
+
+
+@click.group()
+@click.version_option(package_name="lifecycle")
+def main() -> None:
+    """An event-sourced complaint lifecycle engine."""
+
+
+@main.command("replay")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--db", envvar="LIFECYCLE_DB", default="memory://", show_default=True,
+              help="Where to keep the replayed events (default: in memory, kept nowhere).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON document instead of lines.")
+def replay_command(paths: tuple[Path, ...], db: str, as_json: bool) -> None:
+    """Replay scenario files (or folders of *.yaml) and check their expectations.
+
+    Exit 0 when every expectation holds, 1 when one fails, 2 when a file is not a valid scenario.
+    """
+    results: list[FileResult] = []
+    files = find(paths)
+    if not files:
+        fail(f"no scenario files (*.yaml, *.yml) under {', '.join(map(str, paths))}")
+    with engine(db) as app:
+        for path in files:
+            try:
+                scenario = load(path, app.profiles)
+                results.append(replay(app, scenario, path))
+            except ScenarioError as error:
+                click.echo(f"error: {error}", err=True)
+                results.append(FileResult(str(path), None, error=str(error)))
+            except LifecycleError as error:
+                click.echo(f"error: {path}: {error}", err=True)
+                results.append(FileResult(str(path), None, error=f"{path}: {error}"))
+    complaints = [c for r in results for c in r.complaints]
+    passed = sum(c.passed for c in complaints)
+    broken = sum(r.error is not None for r in results)
+    summary = {"files": len(results), "invalid_files": broken, "complaints": len(complaints),
+               "passed": passed, "failed": len(complaints) - passed}
+    if as_json:
+        click.echo(json.dumps({"files": [r.as_dict() for r in results], "summary": summary}, indent=2))
+    else:
+        _print_results(results)
+        click.echo(f"{summary['files']} files, {summary['complaints']} complaints: "
+                   f"{passed} passed, {summary['failed']} failed, {broken} invalid files")
+    sys.exit(BAD_INPUT if broken else 1 if summary["failed"] else 0)
+
+
+def _print_results(results: list[FileResult]) -> None:
+    for r in results:
+        for c in r.complaints:
+            mark = "PASS" if c.passed else "FAIL"
+            status = c.status or "-"
+            click.echo(f"{mark}  {r.path}  {c.id}  {c.state} ({status})  expected: {describe(c.expected)}")
+            for failure in c.failures:
+                click.echo(f"      {failure}")
+            for step in c.timeline:
+                click.echo(f"        {step['at']}  {step['event']:<32} by {step['actor']:<8} -> {step['state']}")
+
+
+@main.command()
+@click.option("--policy", default="bbb", show_default=True, type=click.Choice(sorted(PROFILES)),
+              help="The profile whose rule table to draw.")
+@click.option("--write", "document", type=click.Path(exists=True, path_type=Path),
+              help="Regenerate the diagram block in this Markdown file instead of printing.")
+def diagram(policy: str, document: Path | None) -> None:
+    """Print the lifecycle as a Mermaid state diagram generated from the rule table."""
+    rules = PROFILES[policy].rules
+    if document is None:
+        click.echo(mermaid(rules), nl=False)
+        return
+    try:
+        document.write_text(replace_block(document.read_text(encoding="utf-8"), policy, rules), encoding="utf-8")
+    except ValueError as error:
+        fail(f"{document}: {error}")
+    click.echo(f"updated the {policy} diagram in {document}", err=True)
+
+
+@main.command("file")
+@click.option("--business", required=True, help="The business complained about.")
+@click.option("--type", "complaint_type", required=True, help="A complaint type of the profile.")
+@click.option("--at", required=True, help="Filing date or ISO date-time.")
+@click.option("--ref", "reference", help="The reference (generated like C-000123 when not given).")
+@click.option("--policy", default="bbb", show_default=True, help="The profile.")
+@click.option("--consumer", help="The consumer's name (personal data).")
+@click.option("--text", help="The complaint's description (personal data).")
+@db_option
+def file_command(business: str, complaint_type: str, at: str, reference: str | None, policy: str,
+                 consumer: str | None, text: str | None, db: str) -> None:
+    """File a complaint and print its reference."""
+    with engine(db) as app:
+        click.echo(app.file(business, complaint_type, at, reference, policy, consumer, text))
+
+
+@main.command()
+@click.argument("reference")
+@click.argument("event")
+@click.option("--at", required=True, help="Effective date or ISO date-time.")
+@click.option("--text", help="Free text (personal data).")
+@click.option("--good-faith/--no-good-faith", default=None, help="The staff finding, for 'reviewed'.")
+@db_option
+def record(reference: str, event: str, at: str, text: str | None, good_faith: bool | None, db: str) -> None:
+    """Record EVENT (responded, rejected, accepted, reviewed, ...) on complaint REFERENCE."""
+    facts: dict[str, Any] = {} if good_faith is None else {"good_faith": good_faith}
+    with engine(db) as app:
+        app.record(reference, event, at, text, **facts)
+        click.echo(app.state(reference))
+
+
+@main.command()
+@click.option("--to", "to", required=True, help="Date or ISO date-time to advance the clock to.")
+@db_option
+def advance(to: str, db: str) -> None:
+    """Record every deadline that lapses up to a time, across the store."""
+    with engine(db) as app:
+        click.echo(app.advance(to))
+
+
+@main.command()
+@click.argument("reference")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@db_option
+def show(reference: str, as_json: bool, db: str) -> None:
+    """Show a complaint: state, published status, pending deadline and history."""
+    with engine(db) as app:
+        s = app.summary(reference)
+        steps = app.history(reference)
+    doc = {
+        "reference": s.reference, "business": s.business, "type": s.complaint_type, "profile": s.profile,
+        "state": s.state, "status": s.status, "closed": s.closed,
+        "deadline": None if s.deadline is None else {
+            "name": s.deadline.name, "due_on": s.deadline.due_on.isoformat(),
+            "lapses_at": s.deadline.lapses_at.isoformat()},
+        "history": [{"version": h.version, "event": h.event, "at": h.at.isoformat(), "actor": h.actor,
+                     "state_before": h.state_before, "state_after": h.state_after} for h in steps],
+    }
+    if as_json:
+        click.echo(json.dumps(doc, indent=2))
+        return
+    click.echo(f"{s.reference}  {s.business}  {s.complaint_type}  {s.state} ({s.status or 'open' if not s.closed else s.status or 'not published'})")
+    if s.deadline:
+        click.echo(f"pending: {s.deadline.name} due {s.deadline.due_on} (lapses {s.deadline.lapses_at.isoformat()})")
+    for h in doc["history"]:
+        click.echo(f"  {h['version']:>3}  {h['at']}  {h['event']:<32} by {h['actor']:<8} {h['state_before'] or '-'} -> {h['state_after']}")

@@ -1,0 +1,39 @@
+"""A Mermaid state diagram generated from a profile's rule table."""
+
+from __future__ import annotations
+
+import re
+
+from .domain.rules import CLOCK, RuleTable
+
+
+def mermaid(rules: RuleTable) -> str:
+    """The rule table as a Mermaid `stateDiagram-v2`, closing states labelled with their status."""
+    lines = ["stateDiagram-v2", f"    [*] --> {rules.initial}"]
+    for rule in rules.rules:
+        label = rule.event + (f" [{rule.guard}]" if rule.guard else "")
+        if rule.recorded_as:
+            label += f" (recorded as {rule.recorded_as})"
+        if rules.actors.get(rule.event) == CLOCK:
+            label += " ⏰"
+        lines.append(f"    {rule.source} --> {rule.dest}: {label}")
+    for state, status in rules.closing.items():
+        lines.append(f"    {state}: {state} ⇒ {status}")
+        lines.append(f"    {state} --> [*]")
+    for state in sorted(rules.unpublished):
+        lines.append(f"    {state}: {state} (not published)")
+        lines.append(f"    {state} --> [*]")
+    return "\n".join(lines) + "\n"
+
+
+def block(name: str, rules: RuleTable) -> str:
+    """The fenced diagram with the markers that `replace_block` looks for."""
+    return f"<!-- diagram:{name} -->\n```mermaid\n{mermaid(rules)}```\n<!-- /diagram:{name} -->"
+
+
+def replace_block(document: str, name: str, rules: RuleTable) -> str:
+    """`document` with its diagram block for `name` regenerated."""
+    pattern = re.compile(rf"<!-- diagram:{name} -->.*?<!-- /diagram:{name} -->", re.S)
+    if not pattern.search(document):
+        raise ValueError(f"no diagram block for {name!r} in the document")
+    return pattern.sub(lambda _: block(name, rules), document)

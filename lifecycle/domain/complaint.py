@@ -1,0 +1,239 @@
+"""The Complaint aggregate: every step an event, every command checked against the rule table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, ClassVar
+from uuid import UUID, NAMESPACE_URL, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from .errors import IllegalEvent, InvalidInput, OutOfOrder
+from .profile import Deadline, Profile
+from .rules import CLOCK
+
+NAMESPACE = uuid5(NAMESPACE_URL, "https://lifecycle.invalid/complaint")
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A step a command will record: its event, time, actor, target state and next deadline."""
+
+    event: str
+    at: datetime
+    actor: str
+    state: str
+    deadline: Deadline | None
+
+
+class Complaint(Aggregate):
+    """One complaint: its filing facts, its state and its pending deadline."""
+
+    @staticmethod
+    def create_id(reference: str) -> UUID:
+        """The id is derived from the reference, so a reference finds its complaint directly."""
+        return uuid5(NAMESPACE, reference)
+
+    @event("Filed")
+    def __init__(
+        self,
+        reference: str,
+        profile: str,
+        business: str,
+        complaint_type: str,
+        at: datetime,
+        state: str,
+        deadline: Deadline | None,
+        consumer: str | None,
+        text: str | None,
+        desired_outcome: str | None,
+        actor: str = "consumer",
+    ) -> None:
+        self.reference = reference
+        self.profile = profile
+        self.business = business
+        self.complaint_type = complaint_type
+        self.filed_at = at
+        self.last_at = at
+        self.state = state
+        self.deadline = deadline
+        self.consumer = consumer
+        self.text = text
+        self.desired_outcome = desired_outcome
+
+    class Step(Aggregate.Event):
+        """A step of the lifecycle: it moves the complaint to `state` with a new deadline."""
+
+        at: datetime
+        actor: str
+        text: str | None
+        state: str
+        deadline: Deadline | None
+        name: ClassVar[str] = ""
+
+        def apply(self, aggregate: Any) -> None:
+            """Assign the state, the deadline and the time of the last event."""
+            aggregate.state = self.state
+            aggregate.deadline = self.deadline
+            aggregate.last_at = self.at
+
+    class Forwarded(Step):
+        """The bureau sent the complaint to the business (or the clock did, when it was due)."""
+
+        name = "forwarded"
+
+    class Responded(Step):
+        """The business responded."""
+
+        name = "responded"
+
+    class Reopened(Responded):
+        """A late business response re-opened a closed complaint."""
+
+        name = "reopened"
+
+    class Rejected(Step):
+        """The consumer rejected the business's answer."""
+
+        name = "rejected"
+
+    class Accepted(Step):
+        """The consumer accepted the business's answer."""
+
+        name = "accepted"
+
+    class Unlocatable(Step):
+        """The bureau could not locate the business."""
+
+        name = "unlocatable"
+
+    class Declined(Step):
+        """The bureau declined the complaint as outside its scope."""
+
+        name = "declined"
+
+    class Reviewed(Step):
+        """Bureau staff judged whether the business made a good-faith effort."""
+
+        good_faith: bool
+        name = "reviewed"
+
+    class ResponseDeadlineLapsed(Step):
+        """The business's response window lapsed: a second notice goes out."""
+
+        name = "response_deadline_lapsed"
+
+    class SecondNoticeLapsed(Step):
+        """The second notice lapsed without a response."""
+
+        name = "second_notice_lapsed"
+
+    class ReplyDeadlineLapsed(Step):
+        """The consumer's reply window lapsed in silence."""
+
+        name = "reply_deadline_lapsed"
+
+    class SecondResponseDeadlineLapsed(Step):
+        """The business's second-response window lapsed."""
+
+        name = "second_response_deadline_lapsed"
+
+    class ReviewDeadlineLapsed(Step):
+        """The staff review window lapsed with no finding."""
+
+        name = "review_deadline_lapsed"
+
+    @classmethod
+    def file(
+        cls,
+        profile: Profile,
+        reference: str,
+        business: str,
+        complaint_type: str,
+        at: datetime,
+        consumer: str | None = None,
+        text: str | None = None,
+        desired_outcome: str | None = None,
+    ) -> Complaint:
+        """File a complaint: it starts in the table's initial state with its first deadline."""
+        if not reference.strip() or not business.strip():
+            raise InvalidInput("a complaint needs a reference and a business")
+        profile.check_type(complaint_type)
+        state = profile.rules.initial
+        filed_on = profile.calendar.local_date(at)
+        return cls(
+            reference=reference,
+            profile=profile.name,
+            business=business,
+            complaint_type=complaint_type,
+            at=at,
+            state=state,
+            deadline=profile.deadline(state, filed_on, filed_on),
+            consumer=consumer,
+            text=text,
+            desired_outcome=desired_outcome,
+        )
+
+    def record(
+        self, profile: Profile, name: str, at: datetime, text: str | None = None, **facts: Any
+    ) -> None:
+        """Record `name` at `at`, after every deadline that lapses by then; all or nothing."""
+        plan = self.lapses(profile, at)
+        state = plan[-1].state if plan else self.state
+        if at < self.last_at:
+            raise OutOfOrder(self.reference, name, at, self.last_at)
+        for guard in profile.rules.guards(name):
+            if not isinstance(facts.get(guard), bool):
+                raise InvalidInput(f"complaint {self.reference}: '{name}' needs {guard}: true|false")
+        rule = profile.rules.rule_for(state, name, facts)
+        if rule is None:
+            raise IllegalEvent(self.reference, state, name, profile.rules.allowed(state))
+        actor = profile.rules.actors.get(name, "bureau")
+        entered_on = profile.calendar.local_date(at)
+        deadline = profile.deadline(rule.dest, entered_on, self.filed_on(profile))
+        plan.append(Planned(rule.recorded_as or name, at, actor, rule.dest, deadline))
+        self._apply(plan, text, facts)
+
+    def advance(self, profile: Profile, to: datetime) -> int:
+        """Record every deadline that lapses up to `to`, in time order; returns how many."""
+        plan = self.lapses(profile, to)
+        self._apply(plan, None, {})
+        return len(plan)
+
+    def lapses(self, profile: Profile, to: datetime) -> list[Planned]:
+        """The clock's steps up to `to`, computed without changing the complaint."""
+        plan: list[Planned] = []
+        state, deadline = self.state, self.deadline
+        while deadline is not None and deadline.lapses_at <= to:
+            rule = profile.rules.rule_for(state, deadline.event, {})
+            if rule is None:  # a table that gives a state a deadline it cannot lapse
+                break
+            following = profile.deadline(rule.dest, deadline.due_on, self.filed_on(profile))
+            plan.append(Planned(deadline.event, deadline.lapses_at, CLOCK, rule.dest, following))
+            state, deadline = rule.dest, following
+        return plan
+
+    def filed_on(self, profile: Profile) -> Any:
+        """The filing day in the profile's time zone."""
+        return profile.calendar.local_date(self.filed_at)
+
+    def _apply(self, plan: list[Planned], text: str | None, facts: dict[str, Any]) -> None:
+        for number, step in enumerate(plan, start=1):
+            last = number == len(plan)
+            self.trigger_event(
+                EVENT_CLASSES[step.event],
+                at=step.at,
+                actor=step.actor,
+                text=text if last else None,
+                state=step.state,
+                deadline=step.deadline,
+                **(facts if last else {}),
+            )
+
+
+EVENT_CLASSES: dict[str, type[Complaint.Step]] = {
+    cls.name: cls
+    for cls in vars(Complaint).values()
+    if isinstance(cls, type) and issubclass(cls, Complaint.Step) and cls.name
+}

@@ -1,0 +1,107 @@
+"""A profile: a rule table plus the deadlines, calendar and complaint types of one body."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from functools import cached_property
+
+from .calendar import BusinessCalendar
+from .errors import InvalidInput
+from .rules import RuleTable
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A pending deadline: the event the clock records when it lapses, and when."""
+
+    name: str
+    event: str
+    due_on: date
+    """The last day of the window, in the profile's time zone."""
+    lapses_at: datetime
+    """The end of `due_on`: the moment the clock records `event`."""
+
+
+@dataclass(frozen=True)
+class DeadlineRule:
+    """The window a state gives: `days` (calendar or business) counted from filing or entry."""
+
+    state: str
+    name: str
+    lapse: str
+    days: int
+    business_days: bool = False
+    from_filing: bool = False
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Everything a body's lifecycle needs; every number is a setting."""
+
+    name: str
+    title: str
+    rules: RuleTable
+    deadlines: tuple[DeadlineRule, ...]
+    complaint_types: tuple[str, ...]
+    country: str
+    timezone: str
+    calendar: BusinessCalendar = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "calendar", BusinessCalendar(self.country, self.timezone))
+
+    @cached_property
+    def _deadline_by_state(self) -> dict[str, DeadlineRule]:
+        return {rule.state: rule for rule in self.deadlines}
+
+    def settings(self) -> dict[str, int]:
+        """The profile's windows by name, in days."""
+        return {rule.name: rule.days for rule in self.deadlines}
+
+    def configure(self, name: str | None = None, **days: int) -> Profile:
+        """A copy with some windows changed, e.g. `configure(response=10)`."""
+        unknown = set(days) - set(self.settings())
+        if unknown:
+            raise InvalidInput(f"profile {self.name} has no deadline {', '.join(sorted(unknown))}")
+        deadlines = tuple(
+            replace(rule, days=days.get(rule.name, rule.days)) for rule in self.deadlines
+        )
+        return replace(self, name=name or self.name, deadlines=deadlines)
+
+    def deadline(self, state: str, entered_on: date, filed_on: date) -> Deadline | None:
+        """The deadline a complaint gets on entering `state`, or None."""
+        rule = self._deadline_by_state.get(state)
+        if rule is None:
+            return None
+        start = filed_on if rule.from_filing else entered_on
+        if rule.business_days:
+            due_on = self.calendar.add_business_days(start, rule.days)
+        else:
+            due_on = start + timedelta(days=rule.days)
+        lapses_at = self.calendar.start_of(due_on + timedelta(days=1))
+        return Deadline(rule.name, rule.lapse, due_on, lapses_at)
+
+    def instant(self, value: datetime | date | str) -> datetime:
+        """An aware moment: a date means the start of that day in the profile's time zone."""
+        if isinstance(value, str):
+            value = parse_time(value)
+        if isinstance(value, datetime):
+            return value if value.tzinfo else value.replace(tzinfo=self.calendar.zone)
+        return self.calendar.start_of(value)
+
+    def check_type(self, complaint_type: str) -> None:
+        """Refuse a complaint type the profile does not know."""
+        if complaint_type not in self.complaint_types:
+            raise InvalidInput(
+                f"unknown complaint type {complaint_type!r} for profile {self.name}; "
+                f"known: {', '.join(self.complaint_types)}"
+            )
+
+
+def parse_time(text: str) -> datetime | date:
+    """An ISO 8601 date or date-time; anything else is refused."""
+    try:
+        return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"not an ISO 8601 date or date-time: {text!r}") from None

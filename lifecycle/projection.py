@@ -1,0 +1,84 @@
+"""Views fed from the notification log in batches; each batch and its position commit together."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from eventsourcing.application import Application
+from eventsourcing.domain import DomainEventProtocol
+
+from .storage import Cursor, ViewStore
+
+POSITIONS = "CREATE TABLE IF NOT EXISTS lifecycle_positions (view TEXT PRIMARY KEY, position BIGINT NOT NULL)"
+
+
+class View(Protocol):
+    """A projection: its tables, how a batch of events changes them, and how to empty them."""
+
+    name: str
+
+    def create(self, cursor: Cursor) -> None: ...
+
+    def apply(self, cursor: Cursor, events: Sequence[DomainEventProtocol[Any]]) -> None: ...
+
+    def clear(self, cursor: Cursor) -> None: ...
+
+
+class Moved(Exception):
+    """Another process advanced the view while this batch was being applied."""
+
+
+class Projector:
+    """Keeps one view up to date with an application's notification log."""
+
+    def __init__(self, app: Application[Any], store: ViewStore, view: View, batch_size: int = 1000) -> None:
+        self.app, self.store, self.view, self.batch_size = app, store, view, batch_size
+        with store.transaction() as cursor:
+            cursor.execute(POSITIONS)
+            cursor.execute(
+                "INSERT INTO lifecycle_positions VALUES (?, 0) ON CONFLICT (view) DO NOTHING",
+                (view.name,),
+            )
+            view.create(cursor)
+
+    def position(self) -> int:
+        """The id of the last notification the view has taken in."""
+        rows = self.store.query("SELECT position FROM lifecycle_positions WHERE view = ?", (self.view.name,))
+        return int(rows[0][0])
+
+    def catch_up(self) -> int:
+        """Apply every notification recorded since the view's position; returns how many."""
+        done = 0
+        position = self.position()
+        while True:
+            notifications = self.app.recorder.select_notifications(
+                start=position, limit=self.batch_size, inclusive_of_start=False
+            )
+            if not notifications:
+                return done
+            events = [self.app.mapper.to_domain_event(n) for n in notifications]
+            try:
+                self._commit(position, notifications[-1].id, events)
+            except Moved:
+                position = self.position()
+                continue
+            position = notifications[-1].id
+            done += len(notifications)
+
+    def _commit(self, old: int, new: int, events: Sequence[DomainEventProtocol[Any]]) -> None:
+        with self.store.transaction() as cursor:
+            cursor.execute(
+                "UPDATE lifecycle_positions SET position = ? WHERE view = ? AND position = ?",
+                (new, self.view.name, old),
+            )
+            if getattr(cursor, "rowcount", 1) != 1:
+                raise Moved
+            self.view.apply(cursor, events)
+
+    def rebuild(self) -> int:
+        """Empty the view and take in the whole log again."""
+        with self.store.transaction() as cursor:
+            self.view.clear(cursor)
+            cursor.execute("UPDATE lifecycle_positions SET position = 0 WHERE view = ?", (self.view.name,))
+        return self.catch_up()

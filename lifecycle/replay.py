@@ -1,0 +1,133 @@
+"""Replay scenarios through the engine and check their expectations."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from .application import Lifecycle, Step
+from .domain.errors import LifecycleError
+from .scenario import ComplaintSpec, EventSpec, Scenario
+
+FOREVER = datetime.max.replace(tzinfo=UTC) - timedelta(days=2)
+
+
+@dataclass
+class ComplaintResult:
+    """How one complaint ended against what its scenario expects."""
+
+    id: str
+    state: str
+    status: str | None
+    expected: dict[str, Any]
+    failures: list[str] = field(default_factory=list)
+    timeline: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        """True when every expectation held."""
+        return not self.failures
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready form."""
+        return {**asdict(self), "passed": self.passed}
+
+
+@dataclass
+class FileResult:
+    """The outcome of one scenario file."""
+
+    path: str
+    name: str | None
+    complaints: list[ComplaintResult] = field(default_factory=list)
+    error: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready form."""
+        return {
+            "path": self.path,
+            "name": self.name,
+            "error": self.error,
+            "complaints": [c.as_dict() for c in self.complaints],
+        }
+
+
+def replay(app: Lifecycle, scenario: Scenario, path: Path | str) -> FileResult:
+    """File every complaint and record every event in time order, advance the clock, check."""
+    profile = app.profile(scenario.policy)
+    taken = [c.id for c in scenario.complaints if app.exists(c.id)]
+    if taken:
+        raise LifecycleError(f"{path}: complaint {taken[0]!r} already exists in the store")
+    actions: list[tuple[datetime, ComplaintSpec, EventSpec | None]] = []
+    for c in scenario.complaints:
+        actions.append((profile.instant(c.filed), c, None))
+        actions.extend((profile.instant(e.at), c, e) for e in c.events)
+    failures: dict[str, list[str]] = {c.id: [] for c in scenario.complaints}
+    for at, c, e in sorted(actions, key=lambda action: action[0]):
+        if e is None:
+            app.file(c.business, c.type, at, c.id, scenario.policy, c.consumer, c.text, c.desired_outcome)
+        else:
+            failures[c.id].extend(_record(app, c.id, at, e))
+    references = [c.id for c in scenario.complaints]
+    app.advance(FOREVER if scenario.until is None else scenario.until, references=references)
+    result = FileResult(str(path), scenario.name)
+    for c in scenario.complaints:
+        result.complaints.append(_check(app, c, failures[c.id]))
+    return result
+
+
+def _record(app: Lifecycle, reference: str, at: datetime, e: EventSpec) -> list[str]:
+    try:
+        app.record(reference, e.event, at, e.text, **e.facts())
+    except LifecycleError as error:
+        return [] if e.refused else [f"{e.event} at {e.at} was refused: {error}"]
+    return [f"{e.event} at {e.at} was recorded, but the scenario expects it refused"] if e.refused else []
+
+
+def _check(app: Lifecycle, c: ComplaintSpec, failures: list[str]) -> ComplaintResult:
+    summary = app.summary(c.id)
+    history = app.history(c.id)
+    expected: dict[str, Any] = {}
+    if c.expect:
+        expected = c.expect.model_dump(exclude_none=True, exclude_defaults=True)
+        expected["on"] = {d.isoformat(): s for d, s in c.expect.on.items()}
+        if not expected["on"]:
+            del expected["on"]
+        if c.expect.status is not None and summary.status != c.expect.status:
+            failures.append(f"status is {summary.status or 'none (' + summary.state + ')'}, expected {c.expect.status}")
+        if c.expect.state is not None and summary.state != c.expect.state:
+            failures.append(f"state is {summary.state}, expected {c.expect.state}")
+        profile = app.profile(summary.profile)
+        for day, state in c.expect.on.items():
+            actual = state_on(history, profile.instant(day + timedelta(days=1)))
+            if actual != state:
+                failures.append(f"on {day} the state is {actual}, expected {state}")
+    result = ComplaintResult(c.id, summary.state, summary.status, expected, failures)
+    if failures:
+        result.timeline = [
+            {"at": s.at.isoformat(), "event": s.event, "actor": s.actor, "state": s.state_after}
+            for s in history
+        ]
+    return result
+
+
+def state_on(history: list[Step], before: datetime) -> str | None:
+    """The state after the last step earlier than `before` (the end of a day)."""
+    state = None
+    for step in history:
+        if step.at < before:
+            state = step.state_after
+    return state
+
+
+def describe(expected: dict[str, Any]) -> str:
+    """An expectation in a few words."""
+    if not expected:
+        return "no expectation"
+    parts = [f"{k} {v}" for k, v in expected.items() if k != "on"]
+    parts += [f"{s} on {d}" for d, s in expected.get("on", {}).items()]
+    return ", ".join(parts)
+
+

@@ -1,0 +1,206 @@
+"""The scenario file format: a pydantic schema, YAML loading with line numbers, and the checks a schema cannot make."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .domain.bbb import PROFILES
+from .domain.errors import LifecycleError
+from .domain.profile import Profile, parse_time
+
+Moment = date | datetime
+
+
+class ScenarioError(LifecycleError):
+    """A file that is not a valid scenario: names the file, the line where known, and what is wrong."""
+
+    def __init__(self, path: Path | str, message: str, line: int | None = None) -> None:
+        self.path, self.line, self.reason = str(path), line, message
+        where = f"{path}:{line}" if line else str(path)
+        super().__init__(f"{where}: {message}")
+
+
+def _moment(value: Any) -> Moment:
+    """A YAML date, date-time or ISO text; an impossible date is refused."""
+    if isinstance(value, datetime | date):
+        return value
+    if isinstance(value, str):
+        return parse_time(value.strip())
+    raise ValueError(f"not a date or date-time: {value!r}")
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors, so a typo never passes silently."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class EventSpec(Strict):
+    """One event a complaint goes through."""
+
+    at: Moment
+    event: str
+    text: str | None = None
+    good_faith: bool | None = None
+    refused: bool = False
+    """True when the engine must refuse this event."""
+
+    _moment = field_validator("at", mode="before")(_moment)
+
+    def facts(self) -> dict[str, Any]:
+        """The facts the event carries besides its time and text."""
+        return {} if self.good_faith is None else {"good_faith": self.good_faith}
+
+
+class Expectation(Strict):
+    """What the complaint must be when the replay ends, and on given days."""
+
+    status: str | None = None
+    state: str | None = None
+    on: dict[date, str] = Field(default_factory=dict)
+
+    @field_validator("on", mode="before")
+    @classmethod
+    def _days(cls, value: Any) -> Any:
+        if isinstance(value, Mapping):
+            return {_moment(k): v for k, v in value.items()}
+        return value
+
+
+class ComplaintSpec(Strict):
+    """One complaint of a scenario."""
+
+    id: str = Field(min_length=1)
+    business: str = Field(min_length=1)
+    type: str
+    filed: Moment
+    consumer: str | None = None
+    text: str | None = None
+    desired_outcome: str | None = None
+    events: list[EventSpec] = Field(default_factory=list)
+    expect: Expectation | None = None
+
+    _moment = field_validator("filed", mode="before")(_moment)
+
+
+class Scenario(Strict):
+    """A scenario file: complaints replayed under one profile."""
+
+    name: str = Field(min_length=1)
+    description: str | None = None
+    policy: str = "bbb"
+    until: Moment | None = None
+    complaints: list[ComplaintSpec] = Field(min_length=1)
+
+    _moment = field_validator("until", mode="before")(_moment)
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML 1.2 booleans: only true and false, so a key named `on` stays a string."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+def load(path: Path | str, profiles: Mapping[str, Profile] = PROFILES) -> Scenario:
+    """Read and validate one scenario file; raises ScenarioError naming the file and line."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ScenarioError(path, f"cannot read: {error}") from None
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        problem = getattr(error, "problem", None) or str(error)
+        raise ScenarioError(path, f"bad YAML: {problem}", mark.line + 1 if mark else None) from None
+    if not isinstance(data, dict):
+        raise ScenarioError(path, "a scenario is a mapping with 'name' and 'complaints'", 1)
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        loc = [str(p) for p in first["loc"]]
+        message = first["msg"].removeprefix("Value error, ")
+        raise ScenarioError(path, f"{'.'.join(loc)}: {message}", _line(node, first["loc"])) from None
+    check(scenario, path, node, profiles)
+    return scenario
+
+
+def check(scenario: Scenario, path: Path, node: Any, profiles: Mapping[str, Profile]) -> None:
+    """What the schema cannot say: known profile, types, events and states; unique ids; time order."""
+
+    def fail(message: str, *loc: str | int) -> None:
+        raise ScenarioError(path, message, _line(node, loc))
+
+    profile = profiles.get(scenario.policy)
+    if profile is None:
+        fail(f"policy: unknown profile {scenario.policy!r}; known: {', '.join(profiles)}", "policy")
+        return
+    rules = profile.rules
+    statuses = set(rules.closing.values())
+    seen: set[str] = set()
+    for i, c in enumerate(scenario.complaints):
+        if c.id in seen:
+            fail(f"complaints.{i}.id: duplicate complaint id {c.id!r}", "complaints", i, "id")
+        seen.add(c.id)
+        if c.type not in profile.complaint_types:
+            known = ", ".join(profile.complaint_types)
+            fail(f"complaints.{i}.type: unknown complaint type {c.type!r}; known: {known}", "complaints", i, "type")
+        previous = profile.instant(c.filed)
+        for j, e in enumerate(c.events):
+            where = ("complaints", i, "events", j)
+            if e.event not in rules.events:
+                fail(f"complaints.{i}.events.{j}.event: unknown event {e.event!r}; known: {', '.join(rules.events)}", *where, "event")
+            at = profile.instant(e.at)
+            if at < previous:
+                fail(f"complaints.{i}.events.{j}.at: {e.at} is earlier than the event before it", *where, "at")
+            previous = at
+        if c.expect:
+            if c.expect.status is not None and c.expect.status not in statuses:
+                fail(f"complaints.{i}.expect.status: unknown status {c.expect.status!r}; known: {', '.join(sorted(statuses))}", "complaints", i, "expect", "status")
+            for state in [c.expect.state, *c.expect.on.values()]:
+                if state is not None and state not in rules.states:
+                    fail(f"complaints.{i}.expect: unknown state {state!r}; known: {', '.join(rules.states)}", "complaints", i, "expect")
+
+
+def _line(node: Any, loc: Sequence[Any]) -> int | None:
+    """The 1-based line of the YAML node at `loc`, or of its nearest parent."""
+    line = node.start_mark.line + 1 if node is not None else None
+    for key in loc:
+        if isinstance(node, yaml.MappingNode):
+            node = next((v for k, v in node.value if k.value == str(key)), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+        else:
+            break
+        if node is None:
+            break
+        line = node.start_mark.line + 1
+    return line
+
+
+def find(paths: Sequence[Path | str]) -> list[Path]:
+    """Scenario files under `paths` (folders searched recursively for *.yaml and *.yml), sorted."""
+    found: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found.extend(sorted(q for q in p.rglob("*") if q.suffix in (".yaml", ".yml") and q.is_file()))
+        else:
+            found.append(p)
+    return found
