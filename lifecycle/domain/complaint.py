@@ -187,7 +187,7 @@ class Complaint(Aggregate):
             if not isinstance(facts.get(guard), bool):
                 raise InvalidInput(f"complaint {self.reference}: '{name}' needs {guard}: true|false")
         rule = profile.rules.rule_for(state, name, facts)
-        if rule is None:
+        if rule is None or name not in profile.rules.allowed(state):
             raise IllegalEvent(self.reference, state, name, profile.rules.allowed(state))
         actor = profile.rules.actors.get(name, "bureau")
         entered_on = profile.calendar.local_date(at)

@@ -46,10 +46,11 @@ class Profile:
     complaint_types: tuple[str, ...]
     country: str
     timezone: str
+    subdivision: str | None = None
     calendar: BusinessCalendar = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "calendar", BusinessCalendar(self.country, self.timezone))
+        object.__setattr__(self, "calendar", BusinessCalendar(self.country, self.timezone, self.subdivision))
 
     @cached_property
     def _deadline_by_state(self) -> dict[str, DeadlineRule]:

@@ -1,0 +1,1 @@
+"""The domain: rule tables, profiles and the Complaint aggregate; no I/O."""
