@@ -1,27 +1,41 @@
 """lifecycle: an event-sourced complaint lifecycle engine."""
 
-from .application import ConcurrentChange, Lifecycle, Step, Summary
-from .domain.bbb import BBB, PROFILES
-from .domain.errors import (
-    DuplicateComplaint,
-    IllegalEvent,
-    InvalidInput,
-    LifecycleError,
-    OutOfOrder,
-    UnknownComplaint,
-)
+from __future__ import annotations
 
-__all__ = [
-    "BBB",
-    "PROFILES",
-    "ConcurrentChange",
-    "DuplicateComplaint",
-    "IllegalEvent",
-    "InvalidInput",
-    "Lifecycle",
-    "LifecycleError",
-    "OutOfOrder",
-    "Step",
-    "Summary",
-    "UnknownComplaint",
-]
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .application import ConcurrentChange, Lifecycle, Step, Summary
+    from .domain.bbb import BBB, PROFILES
+    from .domain.errors import (
+        DuplicateComplaint,
+        IllegalEvent,
+        InvalidInput,
+        LifecycleError,
+        OutOfOrder,
+        UnknownComplaint,
+    )
+
+_HOMES = {
+    "ConcurrentChange": "application",
+    "Lifecycle": "application",
+    "Step": "application",
+    "Summary": "application",
+    "BBB": "domain.bbb",
+    "PROFILES": "domain.bbb",
+    "DuplicateComplaint": "domain.errors",
+    "IllegalEvent": "domain.errors",
+    "InvalidInput": "domain.errors",
+    "LifecycleError": "domain.errors",
+    "OutOfOrder": "domain.errors",
+    "UnknownComplaint": "domain.errors",
+}
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> Any:
+    """Import on first use, so that importing the domain alone loads no storage or CLI."""
+    if name not in _HOMES:
+        raise AttributeError(f"module 'lifecycle' has no attribute {name!r}")
+    return getattr(import_module(f".{_HOMES[name]}", __name__), name)

@@ -115,12 +115,12 @@ def _print_results(results: list[FileResult]) -> None:
               help="Regenerate the diagram block in this Markdown file instead of printing.")
 def diagram(policy: str, document: Path | None) -> None:
     """Print the lifecycle as a Mermaid state diagram generated from the rule table."""
-    rules = PROFILES[policy].rules
+    profile = PROFILES[policy]
     if document is None:
-        click.echo(mermaid(rules), nl=False)
+        click.echo(mermaid(profile), nl=False)
         return
     try:
-        document.write_text(replace_block(document.read_text(encoding="utf-8"), policy, rules), encoding="utf-8")
+        document.write_text(replace_block(document.read_text(encoding="utf-8"), policy, profile), encoding="utf-8")
     except ValueError as error:
         fail(f"{document}: {error}")
     click.echo(f"updated the {policy} diagram in {document}", err=True)

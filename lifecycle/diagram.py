@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import re
 
-from .domain.rules import CLOCK, RuleTable
+from .domain.profile import Profile
 
 
-def mermaid(rules: RuleTable) -> str:
-    """The rule table as a Mermaid `stateDiagram-v2`, closing states labelled with their status."""
+def mermaid(profile: Profile) -> str:
+    """The rule table as a Mermaid `stateDiagram-v2`; ⏰ marks what the clock records when due."""
+    rules = profile.rules
+    by_clock = {(d.state, d.lapse) for d in profile.deadlines}
     lines = ["stateDiagram-v2", f"    [*] --> {rules.initial}"]
     for rule in rules.rules:
         label = rule.event + (f" [{rule.guard}]" if rule.guard else "")
         if rule.recorded_as:
             label += f" (recorded as {rule.recorded_as})"
-        if rules.actors.get(rule.event) == CLOCK:
+        if (rule.source, rule.event) in by_clock:
             label += " ⏰"
         lines.append(f"    {rule.source} --> {rule.dest}: {label}")
     for state, status in rules.closing.items():
@@ -26,14 +28,14 @@ def mermaid(rules: RuleTable) -> str:
     return "\n".join(lines) + "\n"
 
 
-def block(name: str, rules: RuleTable) -> str:
+def block(name: str, profile: Profile) -> str:
     """The fenced diagram with the markers that `replace_block` looks for."""
-    return f"<!-- diagram:{name} -->\n```mermaid\n{mermaid(rules)}```\n<!-- /diagram:{name} -->"
+    return f"<!-- diagram:{name} -->\n```mermaid\n{mermaid(profile)}```\n<!-- /diagram:{name} -->"
 
 
-def replace_block(document: str, name: str, rules: RuleTable) -> str:
+def replace_block(document: str, name: str, profile: Profile) -> str:
     """`document` with its diagram block for `name` regenerated."""
     pattern = re.compile(rf"<!-- diagram:{name} -->.*?<!-- /diagram:{name} -->", re.S)
     if not pattern.search(document):
         raise ValueError(f"no diagram block for {name!r} in the document")
-    return pattern.sub(lambda _: block(name, rules), document)
+    return pattern.sub(lambda _: block(name, profile), document)

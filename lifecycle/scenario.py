@@ -102,12 +102,15 @@ class Scenario(Strict):
     _moment = field_validator("until", mode="before")(_moment)
 
 
+_LEFT_OUT = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp"}
+
+
 class _Loader(yaml.SafeLoader):
-    """YAML 1.2 booleans: only true and false, so a key named `on` stays a string."""
+    """YAML 1.2 booleans (a key named `on` stays a string); dates stay text for the schema to check."""
 
 
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _LEFT_OUT]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _Loader.add_implicit_resolver(
@@ -167,6 +170,9 @@ def check(scenario: Scenario, path: Path, node: Any, profiles: Mapping[str, Prof
             where = ("complaints", i, "events", j)
             if e.event not in rules.events:
                 fail(f"complaints.{i}.events.{j}.event: unknown event {e.event!r}; known: {', '.join(rules.events)}", *where, "event")
+            for guard in rules.guards(e.event):
+                if e.facts().get(guard) is None:
+                    fail(f"complaints.{i}.events.{j}: '{e.event}' needs {guard}: true|false", *where)
             at = profile.instant(e.at)
             if at < previous:
                 fail(f"complaints.{i}.events.{j}.at: {e.at} is earlier than the event before it", *where, "at")

@@ -1,0 +1,202 @@
+"""The command line, driven through click's CliRunner: replay, errors, and the event commands."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+
+from lifecycle import Lifecycle
+from lifecycle.cli import main
+
+ROOT = Path(__file__).parents[1]
+GOOD = """\
+name: a small good scenario
+complaints:
+  - id: good-1
+    business: Shop
+    type: Product Issues
+    filed: 2024-03-04
+    events:
+      - {at: 2024-03-05, event: responded}
+      - {at: 2024-03-06, event: accepted}
+    expect: {status: Resolved, on: {2024-03-05: awaiting_consumer}}
+"""
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args))
+
+
+def write(tmp_path: Path, text: str, name: str = "s.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_bundled_scenarios_all_pass_and_every_complaint_is_checked() -> None:
+    result = run("replay", str(ROOT / "scenarios"), "--json")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    expected_ids = {
+        c["id"]
+        for f in sorted((ROOT / "scenarios").glob("*.yaml"))
+        for c in yaml.safe_load(f.read_text(encoding="utf-8"))["complaints"]
+    }
+    checked = [c for f in document["files"] for c in f["complaints"]]
+    assert {c["id"] for c in checked} == expected_ids
+    assert all(c["passed"] and c["expected"] for c in checked)
+    assert document["summary"]["failed"] == 0 and document["summary"]["passed"] == len(expected_ids)
+
+
+def test_the_bundled_scenarios_cover_every_simple_path_and_the_published_cases() -> None:
+    from lifecycle.domain.bbb import RULES
+    from lifecycle.domain.rules import simple_paths
+
+    lines = run("replay", str(ROOT / "scenarios"), "--db", "memory://").stdout
+    assert lines.count("PASS") >= len(simple_paths(RULES))
+    for case in ("published-refund-id-check", "published-refund-check-issued", "published-identity-proof-rejected"):
+        assert re.search(rf"PASS .* {case} ", lines), case
+
+
+def test_the_bundled_scenarios_walk_every_simple_path(tmp_path: Path) -> None:
+    from lifecycle.domain.bbb import RULES
+    from lifecycle.domain.rules import simple_paths
+
+    db = f"sqlite:///{tmp_path}/paths.db"
+    assert run("replay", str(ROOT / "scenarios"), "--db", db).exit_code == 0
+    app = Lifecycle(db)
+    walked = set()
+    for f in sorted((ROOT / "scenarios").glob("*.yaml")):
+        for c in yaml.safe_load(f.read_text(encoding="utf-8"))["complaints"]:
+            steps = app.history(c["id"])[1:]
+            walked.add(tuple((s.state_before, s.state_after) for s in steps))
+    app.close()
+    for path in simple_paths(RULES):
+        states = tuple((r.source, r.dest) for r in path)
+        assert states in walked, f"no bundled scenario walks {states}"
+
+
+def test_a_good_file_prints_one_line_per_complaint_and_a_summary(tmp_path: Path) -> None:
+    result = run("replay", str(write(tmp_path, GOOD)))
+    assert result.exit_code == 0
+    assert re.search(r"^PASS .*good-1  resolved \(Resolved\)  expected: status Resolved", result.stdout, re.M)
+    assert result.stdout.strip().splitlines()[-1] == "1 files, 1 complaints: 1 passed, 0 failed, 0 invalid files"
+
+
+def test_a_failing_expectation_exits_1_with_the_timeline(tmp_path: Path) -> None:
+    result = run("replay", str(write(tmp_path, GOOD.replace("status: Resolved", "status: Answered"))))
+    assert result.exit_code == 1
+    assert "FAIL" in result.stdout and "status is Resolved, expected Answered" in result.stdout
+    assert re.search(r"2024-03-05T00:00:00-05:00\s+responded\s+by business\s+-> awaiting_consumer", result.stdout)
+
+
+def test_a_refusal_not_marked_is_a_failure_with_the_engines_reason(tmp_path: Path) -> None:
+    text = GOOD.replace("event: accepted}", "event: reviewed, good_faith: true}").replace(
+        "status: Resolved", "status: Answered"
+    )
+    result = run("replay", str(write(tmp_path, text)))
+    assert result.exit_code == 1
+    assert "complaint good-1 is awaiting_consumer: 'reviewed' is not allowed; allowed now: accepted, rejected" in (
+        result.stdout
+    )
+
+
+def test_a_refused_event_that_is_recorded_is_a_failure(tmp_path: Path) -> None:
+    result = run("replay", str(write(tmp_path, GOOD.replace("event: accepted}", "event: accepted, refused: true}"))))
+    assert result.exit_code == 1
+    assert "was recorded, but the scenario expects it refused" in result.stdout
+
+
+BROKEN = {
+    "bad yaml": ("complaints: [\n  - id: x\n    business: {unclosed\n", r"s\.yaml:\d+: bad YAML"),
+    "missing field": (GOOD.replace("    business: Shop\n", ""), r"s\.yaml:3: complaints\.0\.business: Field required"),
+    "unknown event": (GOOD.replace("event: accepted", "event: shrugged"), r"s\.yaml:9: .*unknown event 'shrugged'"),
+    "impossible date": (GOOD.replace("at: 2024-03-06", "at: 2024-02-30"), r"s\.yaml:9: .*2024-02-30"),
+    "out of order": (GOOD.replace("at: 2024-03-06", "at: 2024-03-01"), r"s\.yaml:9: .*earlier than the event before"),
+    "unknown type": (GOOD.replace("Product Issues", "Weather"), r"s\.yaml:5: .*unknown complaint type 'Weather'"),
+    "duplicate id": (GOOD + GOOD.split("complaints:\n", 1)[1], r"s\.yaml:\d+: .*duplicate complaint id 'good-1'"),
+    "unknown key": (GOOD.replace("    filed:", "    filled: 1\n    filed:"), r"s\.yaml:\d+: .*filled: Extra inputs"),
+    "missing finding": (GOOD.replace("event: accepted}", "event: reviewed}"), r"s\.yaml:9: .*'reviewed' needs good_faith"),
+    "not a mapping": ("- just\n- a list\n", r"s\.yaml:1: a scenario is a mapping"),
+    "unknown status": (GOOD.replace("status: Resolved", "status: Happy"), r"s\.yaml:10: .*unknown status 'Happy'"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN))
+def test_a_broken_file_exits_2_naming_the_file_and_line_and_records_nothing(case: str, tmp_path: Path) -> None:
+    text, message = BROKEN[case]
+    broken = write(tmp_path, text)
+    db = f"sqlite:///{tmp_path}/kept.db"
+    result = run("replay", str(broken), "--db", db)
+    assert result.exit_code == 2, result.output
+    errors = result.stderr.strip().splitlines()
+    assert len(errors) == 1 and re.search(message, errors[0]), errors
+    assert str(broken) in errors[0]
+    assert "Traceback" not in result.output
+    app = Lifecycle(db)
+    assert app.recorder.max_notification_id() is None
+    app.close()
+
+
+def test_a_broken_file_does_not_stop_the_good_ones(tmp_path: Path) -> None:
+    write(tmp_path, GOOD, "a.yaml")
+    write(tmp_path, "name: [", "b.yaml")
+    result = run("replay", str(tmp_path))
+    assert result.exit_code == 2
+    assert "PASS" in result.stdout and "b.yaml" in result.stderr
+
+
+def test_replay_into_a_store_keeps_complaints_addressable(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path}/kept.db"
+    scenario = str(write(tmp_path, GOOD))
+    assert run("replay", scenario, "--db", db).exit_code == 0
+    shown = run("show", "good-1", "--db", db, "--json")
+    assert json.loads(shown.stdout)["status"] == "Resolved"
+    again = run("replay", scenario, "--db", db)
+    assert again.exit_code == 2 and "'good-1' already exists" in again.stderr
+
+
+def test_the_example_in_the_scenario_docs_replays(tmp_path: Path) -> None:
+    doc = (ROOT / "docs" / "scenarios.md").read_text(encoding="utf-8")
+    [example] = re.findall(r"```yaml\n(.*?)```", doc, re.S)
+    result = run("replay", str(write(tmp_path, example)))
+    assert result.exit_code == 0, result.output
+    assert "refund-id-check  unresolved (Unresolved)" in result.stdout
+
+
+def test_event_commands_and_their_errors(tmp_path: Path) -> None:
+    db = f"{tmp_path}/cli.db"
+    filed = run("file", "--business", "Shop", "--type", "Billing Issues", "--at", "2024-03-04", "--db", db)
+    assert filed.exit_code == 0 and filed.stdout.strip() == "C-000001"
+    assert run("record", "C-000001", "responded", "--at", "2024-03-05", "--db", db).stdout.strip() == (
+        "awaiting_consumer"
+    )
+    illegal = run("record", "C-000001", "reviewed", "--at", "2024-03-06", "--good-faith", "--db", db)
+    assert illegal.exit_code == 2
+    assert illegal.stderr.strip() == (
+        "error: complaint C-000001 is awaiting_consumer: 'reviewed' is not allowed; allowed now: accepted, rejected"
+    )
+    unknown = run("record", "C-404", "responded", "--at", "2024-03-06", "--db", db)
+    assert unknown.exit_code == 2 and unknown.stderr.strip() == "error: unknown complaint 'C-404'"
+    bad_date = run("record", "C-000001", "accepted", "--at", "2024-13-01", "--db", db)
+    assert bad_date.exit_code == 2 and "ISO 8601" in bad_date.stderr
+    assert run("advance", "--to", "2024-04-01", "--db", db).stdout.strip() == "1"
+    shown = run("show", "C-000001", "--db", db)
+    assert "answered (Answered)" in shown.stdout and "reply_deadline_lapsed" in shown.stdout
+
+
+def test_the_diagram_command_prints_the_table() -> None:
+    result = run("diagram")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("stateDiagram-v2\n") and "under_review --> unresolved" in result.stdout
+
+
+def test_the_db_option_reads_its_environment_variable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LIFECYCLE_DB", f"{tmp_path}/env.db")
+    assert run("file", "--business", "Shop", "--type", "Billing Issues", "--at", "2024-03-04").exit_code == 0
+    assert (tmp_path / "env.db").exists()
