@@ -31,7 +31,20 @@ _HOMES = {
     "OutOfOrder": "domain.errors",
     "UnknownComplaint": "domain.errors",
 }
-__all__ = sorted(_HOMES)
+__all__ = [
+    "BBB",
+    "ConcurrentChange",
+    "DuplicateComplaint",
+    "IllegalEvent",
+    "InvalidInput",
+    "Lifecycle",
+    "LifecycleError",
+    "OutOfOrder",
+    "PROFILES",
+    "Step",
+    "Summary",
+    "UnknownComplaint",
+]
 
 
 def __getattr__(name: str) -> Any:

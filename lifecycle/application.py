@@ -181,7 +181,7 @@ class Lifecycle(Application[UUID]):
         recorded = 0
         self.deadline_index.catch_up()
         while ids := self._due(moment, batch_size):
-            complaints = [self.repository.get(i) for i in ids]
+            complaints: list[Complaint] = [self.repository.get(i) for i in ids]
             counts = [c.advance(self.profile(c.profile), moment) for c in complaints]
             try:
                 self.save(*complaints)
@@ -237,8 +237,16 @@ class Lifecycle(Application[UUID]):
         c = self.get(reference)
         rules = self.profile(c.profile).rules
         return Summary(
-            c.reference, c.profile, c.business, c.complaint_type, c.filed_at, c.last_at,
-            c.state, rules.status(c.state), rules.is_final(c.state), c.deadline,
+            c.reference,
+            c.profile,
+            c.business,
+            c.complaint_type,
+            c.filed_at,
+            c.last_at,
+            c.state,
+            rules.status(c.state),
+            rules.is_final(c.state),
+            c.deadline,
         )
 
     def state(self, reference: str) -> str:
@@ -263,14 +271,22 @@ class Lifecycle(Application[UUID]):
         """Every event of the complaint in order, with the state before and after it."""
         steps: list[Step] = []
         before: str | None = None
+        e: Any
         for e in self.events.get(Complaint.create_id(reference)):
             payload = {k: v for k, v in vars(e).items() if k not in HIDDEN}
             after = payload.pop("state")
             facts = {k: v for k, v in payload.items() if k not in SHOWN}
             steps.append(
                 Step(
-                    e.originator_version, _event_name(e), e.at, e.timestamp, e.actor,
-                    before, after, getattr(e, "text", None), facts,
+                    e.originator_version,
+                    _event_name(e),
+                    e.at,
+                    e.timestamp,
+                    e.actor,
+                    before,
+                    after,
+                    getattr(e, "text", None),
+                    facts,
                 )
             )
             before = after

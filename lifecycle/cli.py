@@ -59,8 +59,13 @@ def main() -> None:
 
 @main.command("replay")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--db", envvar="LIFECYCLE_DB", default="memory://", show_default=True,
-              help="Where to keep the replayed events (default: in memory, kept nowhere).")
+@click.option(
+    "--db",
+    envvar="LIFECYCLE_DB",
+    default="memory://",
+    show_default=True,
+    help="Where to keep the replayed events (default: in memory, kept nowhere).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON document instead of lines.")
 def replay_command(paths: tuple[Path, ...], db: str, as_json: bool) -> None:
     """Replay scenario files (or folders of *.yaml) and check their expectations.
@@ -85,14 +90,21 @@ def replay_command(paths: tuple[Path, ...], db: str, as_json: bool) -> None:
     complaints = [c for r in results for c in r.complaints]
     passed = sum(c.passed for c in complaints)
     broken = sum(r.error is not None for r in results)
-    summary = {"files": len(results), "invalid_files": broken, "complaints": len(complaints),
-               "passed": passed, "failed": len(complaints) - passed}
+    summary = {
+        "files": len(results),
+        "invalid_files": broken,
+        "complaints": len(complaints),
+        "passed": passed,
+        "failed": len(complaints) - passed,
+    }
     if as_json:
         click.echo(json.dumps({"files": [r.as_dict() for r in results], "summary": summary}, indent=2))
     else:
         _print_results(results)
-        click.echo(f"{summary['files']} files, {summary['complaints']} complaints: "
-                   f"{passed} passed, {summary['failed']} failed, {broken} invalid files")
+        click.echo(
+            f"{summary['files']} files, {summary['complaints']} complaints: "
+            f"{passed} passed, {summary['failed']} failed, {broken} invalid files"
+        )
     sys.exit(BAD_INPUT if broken else 1 if summary["failed"] else 0)
 
 
@@ -109,10 +121,19 @@ def _print_results(results: list[FileResult]) -> None:
 
 
 @main.command()
-@click.option("--policy", default="bbb", show_default=True, type=click.Choice(sorted(PROFILES)),
-              help="The profile whose rule table to draw.")
-@click.option("--write", "document", type=click.Path(exists=True, path_type=Path),
-              help="Regenerate the diagram block in this Markdown file instead of printing.")
+@click.option(
+    "--policy",
+    default="bbb",
+    show_default=True,
+    type=click.Choice(sorted(PROFILES)),
+    help="The profile whose rule table to draw.",
+)
+@click.option(
+    "--write",
+    "document",
+    type=click.Path(exists=True, path_type=Path),
+    help="Regenerate the diagram block in this Markdown file instead of printing.",
+)
 def diagram(policy: str, document: Path | None) -> None:
     """Print the lifecycle as a Mermaid state diagram generated from the rule table."""
     profile = PROFILES[policy]
@@ -135,8 +156,16 @@ def diagram(policy: str, document: Path | None) -> None:
 @click.option("--consumer", help="The consumer's name (personal data).")
 @click.option("--text", help="The complaint's description (personal data).")
 @db_option
-def file_command(business: str, complaint_type: str, at: str, reference: str | None, policy: str,
-                 consumer: str | None, text: str | None, db: str) -> None:
+def file_command(
+    business: str,
+    complaint_type: str,
+    at: str,
+    reference: str | None,
+    policy: str,
+    consumer: str | None,
+    text: str | None,
+    db: str,
+) -> None:
     """File a complaint and print its reference."""
     with engine(db) as app:
         click.echo(app.file(business, complaint_type, at, reference, policy, consumer, text))
@@ -176,19 +205,41 @@ def show(reference: str, as_json: bool, db: str) -> None:
         s = app.summary(reference)
         steps = app.history(reference)
     doc = {
-        "reference": s.reference, "business": s.business, "type": s.complaint_type, "profile": s.profile,
-        "state": s.state, "status": s.status, "closed": s.closed,
-        "deadline": None if s.deadline is None else {
-            "name": s.deadline.name, "due_on": s.deadline.due_on.isoformat(),
-            "lapses_at": s.deadline.lapses_at.isoformat()},
-        "history": [{"version": h.version, "event": h.event, "at": h.at.isoformat(), "actor": h.actor,
-                     "state_before": h.state_before, "state_after": h.state_after} for h in steps],
+        "reference": s.reference,
+        "business": s.business,
+        "type": s.complaint_type,
+        "profile": s.profile,
+        "state": s.state,
+        "status": s.status,
+        "closed": s.closed,
+        "deadline": None
+        if s.deadline is None
+        else {
+            "name": s.deadline.name,
+            "due_on": s.deadline.due_on.isoformat(),
+            "lapses_at": s.deadline.lapses_at.isoformat(),
+        },
+        "history": [
+            {
+                "version": h.version,
+                "event": h.event,
+                "at": h.at.isoformat(),
+                "actor": h.actor,
+                "state_before": h.state_before,
+                "state_after": h.state_after,
+            }
+            for h in steps
+        ],
     }
     if as_json:
         click.echo(json.dumps(doc, indent=2))
         return
-    click.echo(f"{s.reference}  {s.business}  {s.complaint_type}  {s.state} ({s.status or 'open' if not s.closed else s.status or 'not published'})")
+    label = s.status or ("not published" if s.closed else "open")
+    click.echo(f"{s.reference}  {s.business}  {s.complaint_type}  {s.state} ({label})")
     if s.deadline:
         click.echo(f"pending: {s.deadline.name} due {s.deadline.due_on} (lapses {s.deadline.lapses_at.isoformat()})")
-    for h in doc["history"]:
-        click.echo(f"  {h['version']:>3}  {h['at']}  {h['event']:<32} by {h['actor']:<8} {h['state_before'] or '-'} -> {h['state_after']}")
+    for h in steps:
+        click.echo(
+            f"  {h.version:>3}  {h.at.isoformat()}  {h.event:<32} by {h.actor:<8} "
+            f"{h.state_before or '-'} -> {h.state_after}"
+        )

@@ -30,9 +30,7 @@ class DeadlineView:
             "complaint_id TEXT PRIMARY KEY, reference TEXT NOT NULL, "
             "deadline TEXT NOT NULL, lapses_at BIGINT NOT NULL)"
         )
-        cursor.execute(
-            "CREATE INDEX IF NOT EXISTS lifecycle_deadlines_by_time ON lifecycle_deadlines (lapses_at)"
-        )
+        cursor.execute("CREATE INDEX IF NOT EXISTS lifecycle_deadlines_by_time ON lifecycle_deadlines (lapses_at)")
 
     def apply(self, cursor: Cursor, events: Sequence[DomainEventProtocol[Any]]) -> None:
         latest: dict[str, Any] = {}
@@ -59,10 +57,7 @@ class DeadlineView:
 
 def due_sql() -> str:
     """Complaints whose deadline lapses by a moment, earliest first."""
-    return (
-        "SELECT complaint_id FROM lifecycle_deadlines WHERE lapses_at <= ? "
-        "ORDER BY lapses_at, complaint_id LIMIT ?"
-    )
+    return "SELECT complaint_id FROM lifecycle_deadlines WHERE lapses_at <= ? ORDER BY lapses_at, complaint_id LIMIT ?"
 
 
 def as_uuid(value: str) -> UUID:

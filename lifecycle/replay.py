@@ -107,8 +107,7 @@ def _check(app: Lifecycle, c: ComplaintSpec, failures: list[str]) -> ComplaintRe
     result = ComplaintResult(c.id, summary.state, summary.status, expected, failures)
     if failures:
         result.timeline = [
-            {"at": s.at.isoformat(), "event": s.event, "actor": s.actor, "state": s.state_after}
-            for s in history
+            {"at": s.at.isoformat(), "event": s.event, "actor": s.actor, "state": s.state_after} for s in history
         ]
     return result
 
@@ -129,5 +128,3 @@ def describe(expected: dict[str, Any]) -> str:
     parts = [f"{k} {v}" for k, v in expected.items() if k != "on"]
     parts += [f"{s} on {d}" for d, s in expected.get("on", {}).items()]
     return ", ".join(parts)
-
-

@@ -157,6 +157,7 @@ def check(scenario: Scenario, path: Path, node: Any, profiles: Mapping[str, Prof
         return
     rules = profile.rules
     statuses = set(rules.closing.values())
+    known_statuses = ", ".join(sorted(statuses))
     seen: set[str] = set()
     for i, c in enumerate(scenario.complaints):
         if c.id in seen:
@@ -164,12 +165,21 @@ def check(scenario: Scenario, path: Path, node: Any, profiles: Mapping[str, Prof
         seen.add(c.id)
         if c.type not in profile.complaint_types:
             known = ", ".join(profile.complaint_types)
-            fail(f"complaints.{i}.type: unknown complaint type {c.type!r}; known: {known}", "complaints", i, "type")
+            fail(
+                f"complaints.{i}.type: unknown complaint type {c.type!r}; known: {known}",
+                "complaints",
+                i,
+                "type",
+            )
         previous = profile.instant(c.filed)
         for j, e in enumerate(c.events):
             where = ("complaints", i, "events", j)
             if e.event not in rules.events:
-                fail(f"complaints.{i}.events.{j}.event: unknown event {e.event!r}; known: {', '.join(rules.events)}", *where, "event")
+                fail(
+                    f"complaints.{i}.events.{j}.event: unknown event {e.event!r}; known: {', '.join(rules.events)}",
+                    *where,
+                    "event",
+                )
             for guard in rules.guards(e.event):
                 if e.facts().get(guard) is None:
                     fail(f"complaints.{i}.events.{j}: '{e.event}' needs {guard}: true|false", *where)
@@ -179,10 +189,21 @@ def check(scenario: Scenario, path: Path, node: Any, profiles: Mapping[str, Prof
             previous = at
         if c.expect:
             if c.expect.status is not None and c.expect.status not in statuses:
-                fail(f"complaints.{i}.expect.status: unknown status {c.expect.status!r}; known: {', '.join(sorted(statuses))}", "complaints", i, "expect", "status")
+                fail(
+                    f"complaints.{i}.expect.status: unknown status {c.expect.status!r}; known: {known_statuses}",
+                    "complaints",
+                    i,
+                    "expect",
+                    "status",
+                )
             for state in [c.expect.state, *c.expect.on.values()]:
                 if state is not None and state not in rules.states:
-                    fail(f"complaints.{i}.expect: unknown state {state!r}; known: {', '.join(rules.states)}", "complaints", i, "expect")
+                    fail(
+                        f"complaints.{i}.expect: unknown state {state!r}; known: {', '.join(rules.states)}",
+                        "complaints",
+                        i,
+                        "expect",
+                    )
 
 
 def _line(node: Any, loc: Sequence[Any]) -> int | None:

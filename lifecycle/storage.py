@@ -103,14 +103,14 @@ class ViewStore:
         if self.database.kind == "postgres":
             import psycopg
 
-            conn = psycopg.connect(self.database.conninfo)
-            with conn.cursor() as cur:
+            pg = psycopg.connect(self.database.conninfo)
+            with pg.cursor() as cur:
                 cur.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.database.schema}"')
                 cur.execute(f'SET search_path TO "{self.database.schema}"')
-            conn.commit()
-            return conn
+            pg.commit()
+            return pg
         path = ":memory:" if self.database.kind == "memory" else self.database.path
-        conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+        conn: Any = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
         if path != ":memory:":
             conn.execute("PRAGMA journal_mode=WAL")
         return conn
@@ -120,9 +120,8 @@ class ViewStore:
         """A write transaction: everything in it commits together or not at all."""
         conn = self.connection()
         if self.dialect == "postgres":
-            with conn.transaction():
-                with conn.cursor() as cursor:
-                    yield _Placeholders(cursor)
+            with conn.transaction(), conn.cursor() as cursor:
+                yield _Placeholders(cursor)
             return
         conn.execute("BEGIN IMMEDIATE")
         try:

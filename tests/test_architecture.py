@@ -8,7 +8,16 @@ import sys
 from pathlib import Path
 
 DOMAIN = Path(__file__).parents[1] / "lifecycle" / "domain"
-FORBIDDEN = {"click", "sqlite3", "psycopg", "psycopg_pool", "lifecycle.storage", "lifecycle.cli", "os", "pathlib"}
+FORBIDDEN = {
+    "click",
+    "sqlite3",
+    "psycopg",
+    "psycopg_pool",
+    "lifecycle.storage",
+    "lifecycle.cli",
+    "os",
+    "pathlib",
+}
 
 
 def imported_names(path: Path) -> set[str]:
@@ -35,6 +44,8 @@ def test_importing_the_domain_loads_no_driver_or_cli() -> None:
         "import sys, lifecycle.domain.complaint, lifecycle.domain.bbb, lifecycle.domain.rules;"
         "print(' '.join(sorted(m for m in sys.modules)))"
     )
-    loaded = set(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout.split())
+    loaded = set(
+        subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout.split()
+    )
     assert "lifecycle.domain.complaint" in loaded
     assert not loaded & {"click", "sqlite3", "_sqlite3", "psycopg", "lifecycle.storage", "lifecycle.cli"}

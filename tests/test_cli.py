@@ -59,7 +59,11 @@ def test_the_bundled_scenarios_cover_every_simple_path_and_the_published_cases()
 
     lines = run("replay", str(ROOT / "scenarios"), "--db", "memory://").stdout
     assert lines.count("PASS") >= len(simple_paths(RULES))
-    for case in ("published-refund-id-check", "published-refund-check-issued", "published-identity-proof-rejected"):
+    for case in (
+        "published-refund-id-check",
+        "published-refund-check-issued",
+        "published-identity-proof-rejected",
+    ):
         assert re.search(rf"PASS .* {case} ", lines), case
 
 
@@ -114,16 +118,40 @@ def test_a_refused_event_that_is_recorded_is_a_failure(tmp_path: Path) -> None:
 
 BROKEN = {
     "bad yaml": ("complaints: [\n  - id: x\n    business: {unclosed\n", r"s\.yaml:\d+: bad YAML"),
-    "missing field": (GOOD.replace("    business: Shop\n", ""), r"s\.yaml:3: complaints\.0\.business: Field required"),
-    "unknown event": (GOOD.replace("event: accepted", "event: shrugged"), r"s\.yaml:9: .*unknown event 'shrugged'"),
+    "missing field": (
+        GOOD.replace("    business: Shop\n", ""),
+        r"s\.yaml:3: complaints\.0\.business: Field required",
+    ),
+    "unknown event": (
+        GOOD.replace("event: accepted", "event: shrugged"),
+        r"s\.yaml:9: .*unknown event 'shrugged'",
+    ),
     "impossible date": (GOOD.replace("at: 2024-03-06", "at: 2024-02-30"), r"s\.yaml:9: .*2024-02-30"),
-    "out of order": (GOOD.replace("at: 2024-03-06", "at: 2024-03-01"), r"s\.yaml:9: .*earlier than the event before"),
-    "unknown type": (GOOD.replace("Product Issues", "Weather"), r"s\.yaml:5: .*unknown complaint type 'Weather'"),
-    "duplicate id": (GOOD + GOOD.split("complaints:\n", 1)[1], r"s\.yaml:\d+: .*duplicate complaint id 'good-1'"),
-    "unknown key": (GOOD.replace("    filed:", "    filled: 1\n    filed:"), r"s\.yaml:\d+: .*filled: Extra inputs"),
-    "missing finding": (GOOD.replace("event: accepted}", "event: reviewed}"), r"s\.yaml:9: .*'reviewed' needs good_faith"),
+    "out of order": (
+        GOOD.replace("at: 2024-03-06", "at: 2024-03-01"),
+        r"s\.yaml:9: .*earlier than the event before",
+    ),
+    "unknown type": (
+        GOOD.replace("Product Issues", "Weather"),
+        r"s\.yaml:5: .*unknown complaint type 'Weather'",
+    ),
+    "duplicate id": (
+        GOOD + GOOD.split("complaints:\n", 1)[1],
+        r"s\.yaml:\d+: .*duplicate complaint id 'good-1'",
+    ),
+    "unknown key": (
+        GOOD.replace("    filed:", "    filled: 1\n    filed:"),
+        r"s\.yaml:\d+: .*filled: Extra inputs",
+    ),
+    "missing finding": (
+        GOOD.replace("event: accepted}", "event: reviewed}"),
+        r"s\.yaml:9: .*'reviewed' needs good_faith",
+    ),
     "not a mapping": ("- just\n- a list\n", r"s\.yaml:1: a scenario is a mapping"),
-    "unknown status": (GOOD.replace("status: Resolved", "status: Happy"), r"s\.yaml:10: .*unknown status 'Happy'"),
+    "unknown status": (
+        GOOD.replace("status: Resolved", "status: Happy"),
+        r"s\.yaml:10: .*unknown status 'Happy'",
+    ),
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
-from uuid import UUID, NAMESPACE_URL, uuid5
+from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
@@ -175,9 +175,7 @@ class Complaint(Aggregate):
             desired_outcome=desired_outcome,
         )
 
-    def record(
-        self, profile: Profile, name: str, at: datetime, text: str | None = None, **facts: Any
-    ) -> None:
+    def record(self, profile: Profile, name: str, at: datetime, text: str | None = None, **facts: Any) -> None:
         """Record `name` at `at`, after every deadline that lapses by then; all or nothing."""
         plan = self.lapses(profile, at)
         state = plan[-1].state if plan else self.state

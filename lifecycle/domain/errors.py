@@ -16,9 +16,7 @@ class IllegalEvent(LifecycleError):
     def __init__(self, reference: str, state: str, event: str, allowed: Sequence[str]) -> None:
         self.reference, self.state, self.event, self.allowed = reference, state, event, tuple(allowed)
         allowed_text = ", ".join(allowed) if allowed else "nothing (the complaint is closed)"
-        super().__init__(
-            f"complaint {reference} is {state}: '{event}' is not allowed; allowed now: {allowed_text}"
-        )
+        super().__init__(f"complaint {reference} is {state}: '{event}' is not allowed; allowed now: {allowed_text}")
 
 
 class OutOfOrder(LifecycleError):

@@ -65,9 +65,7 @@ class Profile:
         unknown = set(days) - set(self.settings())
         if unknown:
             raise InvalidInput(f"profile {self.name} has no deadline {', '.join(sorted(unknown))}")
-        deadlines = tuple(
-            replace(rule, days=days.get(rule.name, rule.days)) for rule in self.deadlines
-        )
+        deadlines = tuple(replace(rule, days=days.get(rule.name, rule.days)) for rule in self.deadlines)
         return replace(self, name=name or self.name, deadlines=deadlines)
 
     def deadline(self, state: str, entered_on: date, filed_on: date) -> Deadline | None:

@@ -65,29 +65,21 @@ class RuleTable:
 
     def allowed(self, state: str, *, by_clock: bool = False) -> list[str]:
         """The events allowed in `state`; the clock's own only when `by_clock`."""
-        return [
-            event
-            for event in self.machine.get_triggers(state)
-            if by_clock or self.actors.get(event) != CLOCK
-        ]
+        return [event for event in self.machine.get_triggers(state) if by_clock or self.actors.get(event) != CLOCK]
 
     def rule_for(self, state: str, event: str, facts: Mapping[str, Any]) -> Rule | None:
         """The row `event` takes from `state` given `facts`, or None when none does."""
         for transition in self.machine.get_transitions(trigger=event, source=state):
-            if all(bool(facts.get(c.func)) == c.target for c in transition.conditions):
+            if all(bool(facts.get(str(c.func))) == c.target for c in transition.conditions):
                 return self._rule(state, event, transition.dest)
         return None
 
     def _rule(self, source: str, event: str, dest: str | None) -> Rule | None:
-        return next(
-            (r for r in self.rules if (r.source, r.event, r.dest) == (source, event, dest)), None
-        )
+        return next((r for r in self.rules if (r.source, r.event, r.dest) == (source, event, dest)), None)
 
     def guards(self, event: str) -> list[str]:
         """The facts an event's rows depend on."""
-        return sorted(
-            {r.guard.removeprefix("not ") for r in self.rules if r.event == event and r.guard}
-        )
+        return sorted({r.guard.removeprefix("not ") for r in self.rules if r.event == event and r.guard})
 
     def is_final(self, state: str) -> bool:
         """True for closing and unpublished final states."""

@@ -38,8 +38,12 @@ class ComplaintMachine(RuleBasedStateMachine):
         self.live[ref] = self.app.get(ref)
         return ref
 
-    @rule(ref=references, event=st.sampled_from(COMMANDS), good_faith=st.booleans(),
-          hours=st.integers(min_value=0, max_value=24 * 20))
+    @rule(
+        ref=references,
+        event=st.sampled_from(COMMANDS),
+        good_faith=st.booleans(),
+        hours=st.integers(min_value=0, max_value=24 * 20),
+    )
     def command(self, ref: str, event: str, good_faith: bool, hours: int) -> None:
         self.now += timedelta(hours=hours)
         facts: dict[str, Any] = {"good_faith": good_faith} if event == "reviewed" else {}
@@ -49,7 +53,9 @@ class ComplaintMachine(RuleBasedStateMachine):
         except LifecycleError:
             after = self.app.get(ref)
             assert (after.version, after.state, after.deadline) == (
-                stored_before.version, stored_before.state, stored_before.deadline,
+                stored_before.version,
+                stored_before.state,
+                stored_before.deadline,
             )
             live = self.live[ref]
             try:  # the live aggregate refuses it too, and stays as it was
@@ -73,7 +79,10 @@ class ComplaintMachine(RuleBasedStateMachine):
         for ref, live in self.live.items():
             stored = self.app.get(ref)
             assert (stored.version, stored.state, stored.deadline, stored.last_at) == (
-                live.version, live.state, live.deadline, live.last_at,
+                live.version,
+                live.state,
+                live.deadline,
+                live.last_at,
             )
             assert stored.state in RULES.states
 

@@ -22,11 +22,19 @@ def test_a_full_lifecycle_survives_a_restart(open_app: Opener) -> None:
     again = open_app()
     assert again.status(ref) == "Answered"
     assert [s.event for s in again.history(ref)] == [
-        "filed", "responded", "rejected", "second_response_deadline_lapsed", "review_deadline_lapsed",
+        "filed",
+        "responded",
+        "rejected",
+        "second_response_deadline_lapsed",
+        "review_deadline_lapsed",
     ]
     live, loaded = app.get(ref), again.get(ref)
     assert (loaded.state, loaded.version, loaded.deadline, loaded.last_at, loaded.consumer) == (
-        live.state, live.version, live.deadline, live.last_at, live.consumer,
+        live.state,
+        live.version,
+        live.deadline,
+        live.last_at,
+        live.consumer,
     )
 
 
@@ -76,8 +84,12 @@ def test_a_conflict_in_flight_is_retried(open_app: Opener) -> None:
 def touch(complaint: Complaint) -> None:
     """Record a bare event on the complaint, outside the rules: only the version matters here."""
     complaint.trigger_event(
-        Complaint.Forwarded, at=complaint.last_at, actor="bureau", text=None,
-        state=complaint.state, deadline=complaint.deadline,
+        Complaint.Forwarded,
+        at=complaint.last_at,
+        actor="bureau",
+        text=None,
+        state=complaint.state,
+        deadline=complaint.deadline,
     )
 
 
@@ -101,10 +113,14 @@ def test_the_sqlite_due_query_uses_the_index(tmp_path: object) -> None:
     app = Lifecycle(path)
     app.file("Shop", "Billing Issues", "2024-03-04")
     app.due("2024-03-01")
-    plan = sqlite3.connect(path).execute(
-        "EXPLAIN QUERY PLAN SELECT complaint_id FROM lifecycle_deadlines WHERE lapses_at <= ? "
-        "ORDER BY lapses_at, complaint_id LIMIT ?",
-        (0, 10),
-    ).fetchall()
+    plan = (
+        sqlite3.connect(path)
+        .execute(
+            "EXPLAIN QUERY PLAN SELECT complaint_id FROM lifecycle_deadlines WHERE lapses_at <= ? "
+            "ORDER BY lapses_at, complaint_id LIMIT ?",
+            (0, 10),
+        )
+        .fetchall()
+    )
     assert any("lifecycle_deadlines_by_time" in row[-1] for row in plan), plan
     app.close()

@@ -45,7 +45,9 @@ def reach(state: str) -> Complaint:
     raise AssertionError(f"no path reaches {state}")
 
 
-@pytest.mark.parametrize("path", PATHS, ids=lambda p: "-".join(r.event + (f"[{r.guard}]" if r.guard else "") for r in p))
+@pytest.mark.parametrize(
+    "path", PATHS, ids=lambda p: "-".join(r.event + (f"[{r.guard}]" if r.guard else "") for r in p)
+)
 def test_every_simple_path_reaches_its_closing_state(path: tuple[Rule, ...]) -> None:
     complaint = new()
     for rule in path:
@@ -93,7 +95,11 @@ def test_a_late_response_reopens_an_unanswered_complaint() -> None:
     complaint.record(BBB, "responded", FILED + timedelta(days=41), "Sorry we are late")
     events = complaint.collect_events()
     assert [type(e).__name__ for e in events] == [
-        "Filed", "Forwarded", "ResponseDeadlineLapsed", "SecondNoticeLapsed", "Reopened",
+        "Filed",
+        "Forwarded",
+        "ResponseDeadlineLapsed",
+        "SecondNoticeLapsed",
+        "Reopened",
     ]
     assert isinstance(events[-1], Complaint.Responded)
     assert events[1].actor == CLOCK and events[-1].actor == "business"

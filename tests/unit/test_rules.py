@@ -11,7 +11,13 @@ def test_every_row_names_known_states_and_an_actor() -> None:
 
 
 def test_the_five_published_statuses_and_the_unpublished_declined() -> None:
-    assert sorted(RULES.closing.values()) == ["Answered", "Resolved", "Unanswered", "Unpursuable", "Unresolved"]
+    assert sorted(RULES.closing.values()) == [
+        "Answered",
+        "Resolved",
+        "Unanswered",
+        "Unpursuable",
+        "Unresolved",
+    ]
     assert RULES.status("declined") is None and RULES.is_final("declined")
     assert RULES.status("awaiting_consumer") is None and not RULES.is_final("awaiting_consumer")
 
