@@ -61,7 +61,6 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--db",
-    envvar="LIFECYCLE_DB",
     default="memory://",
     show_default=True,
     help="Where to keep the replayed events (default: in memory, kept nowhere).",

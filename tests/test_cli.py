@@ -228,3 +228,19 @@ def test_the_db_option_reads_its_environment_variable(tmp_path: Path, monkeypatc
     monkeypatch.setenv("LIFECYCLE_DB", f"{tmp_path}/env.db")
     assert run("file", "--business", "Shop", "--type", "Billing Issues", "--at", "2024-03-04").exit_code == 0
     assert (tmp_path / "env.db").exists()
+
+
+def test_until_stops_the_clock(tmp_path: Path) -> None:
+    text = GOOD.replace("      - {at: 2024-03-06, event: accepted}\n", "").replace(
+        "expect: {status: Resolved, on: {2024-03-05: awaiting_consumer}}", "expect: {state: awaiting_consumer}"
+    )
+    assert run("replay", str(write(tmp_path, "until: 2024-03-19\n" + text))).exit_code == 0
+    assert run("replay", str(write(tmp_path, "until: 2024-03-20\n" + text, "later.yaml"))).exit_code == 1
+
+
+def test_json_reports_a_failure_with_its_timeline(tmp_path: Path) -> None:
+    result = run("replay", "--json", str(write(tmp_path, GOOD.replace("status: Resolved", "status: Unresolved"))))
+    assert result.exit_code == 1
+    [complaint] = json.loads(result.stdout)["files"][0]["complaints"]
+    assert complaint["passed"] is False and complaint["status"] == "Resolved"
+    assert [step["event"] for step in complaint["timeline"]] == ["filed", "responded", "accepted"]

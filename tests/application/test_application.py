@@ -113,3 +113,18 @@ def test_operators_can_run_a_configured_profile() -> None:
     app.respond(ref, "2024-03-05")
     app.advance("2024-03-07")
     assert app.status(ref) == "Answered"
+
+
+def test_the_three_published_cases_reach_their_published_statuses(app: Lifecycle) -> None:
+    filed = "2023-11-18"  # a Saturday
+    id_check = app.file("Published Retailer", "Product Issues", filed)
+    app.respond(id_check, "2023-11-20", "ID check needed before refund")
+    refund = app.file("Published Retailer", "Service or Repair Issues", filed)
+    app.respond(refund, "2023-12-17", "Refund check issued")
+    app.accept(refund, "2023-12-19")
+    proof = app.file("Published Retailer", "Service or Repair Issues", filed)
+    app.respond(proof, "2023-11-21", "Asks for identity proof")
+    app.reject(proof, "2023-11-28")
+    app.advance("2024-03-01")
+    assert [app.status(r) for r in (id_check, refund, proof)] == ["Answered", "Resolved", "Answered"]
+    assert "reopened" in [s.event for s in app.history(refund)]  # answered after both windows
