@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -12,12 +12,13 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import JSONTranscoder, RecordConflictError
 
-from .deadlines import DeadlineView, due_sql
+from .deadlines import DUE, DeadlineView
 from .domain.bbb import PROFILES
 from .domain.complaint import Complaint
 from .domain.errors import DuplicateComplaint, InvalidInput, LifecycleError, UnknownComplaint
 from .domain.profile import Deadline, Profile
-from .projection import Projector
+from .projection import Projector, micros
+from .reporting import Report, ReportView, build, end_of
 from .storage import ViewStore, prepare, resolve
 from .transcodings import DateAsISO, DeadlineAsDict
 
@@ -99,6 +100,7 @@ class Lifecycle(Application[UUID]):
         self.default_profile = default_profile
         self.views = ViewStore(self.database)
         self.deadline_index = Projector(self, self.views, DeadlineView())
+        self.report_view = Projector(self, self.views, ReportView(self.profiles))
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -294,6 +296,18 @@ class Lifecycle(Application[UUID]):
             raise UnknownComplaint(reference)
         return steps
 
+    def report(self, business: str | None = None, as_of: Moment | None = None) -> Report:
+        """Business profile figures as of a moment (a date means the end of that day; default now)."""
+        self.report_view.catch_up()
+        profile = self.profile(self.default_profile)
+        if as_of is None:
+            moment = datetime.now(UTC)
+        elif isinstance(as_of, datetime) or (isinstance(as_of, str) and len(as_of) > 10):
+            moment = profile.instant(as_of)
+        else:
+            moment = end_of(as_of if isinstance(as_of, date) else date.fromisoformat(_checked_date(as_of)), profile)
+        return build(self.views, self.profiles, moment, business)
+
     def due(self, until: Moment, limit: int = 1000) -> list[str]:
         """References of complaints with a deadline lapsing by `until`, from the deadline index."""
         self.deadline_index.catch_up()
@@ -301,13 +315,19 @@ class Lifecycle(Application[UUID]):
         return [self.repository.get(i).reference for i in self._due(moment, limit)]
 
     def _due(self, moment: datetime, limit: int) -> list[UUID]:
-        from .deadlines import micros
-
-        return [UUID(row[0]) for row in self.views.query(due_sql(), (micros(moment), limit))]
+        return [UUID(row[0]) for row in self.views.query(DUE, (micros(moment), limit))]
 
 
 HIDDEN = {"originator_id", "originator_version", "timestamp", "originator_topic"}
 SHOWN = {"at", "actor", "text", "deadline"}
+
+
+def _checked_date(text: str) -> str:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"not an ISO 8601 date: {text!r}") from None
+    return text
 
 
 def _event_name(e: Any) -> str:

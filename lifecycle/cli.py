@@ -16,6 +16,7 @@ from .diagram import mermaid, replace_block
 from .domain.bbb import PROFILES
 from .domain.errors import LifecycleError
 from .replay import FileResult, describe, replay
+from .report_format import as_csv, as_html, as_json, as_table
 from .scenario import ScenarioError, find, load
 
 BAD_INPUT = 2
@@ -144,6 +145,49 @@ def diagram(policy: str, document: Path | None) -> None:
     except ValueError as error:
         fail(f"{document}: {error}")
     click.echo(f"updated the {policy} diagram in {document}", err=True)
+
+
+@main.command()
+@click.option("--business", help="Only this business (default: every business and the whole store).")
+@click.option("--as-of", "as_of", help="Date (its end) or ISO date-time; default now.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv", "html"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of stdout.")
+@db_option
+def report(business: str | None, as_of: str | None, fmt: str, out: Path | None, db: str) -> None:
+    """Business profile figures from the event history: counts, breakdowns, response habits."""
+    with engine(db) as app:
+        result = app.report(business, as_of)
+    if business is not None and not result.businesses:
+        fail(f"no complaints for business {business!r} filed by {result.as_of}")
+    text = {"table": as_table, "json": as_json, "csv": as_csv, "html": as_html}[fmt](result)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {out}", err=True)
+
+
+@main.command()
+@click.option("--view", type=click.Choice(["report", "deadlines", "all"]), default="all", show_default=True)
+@db_option
+def rebuild(view: str, db: str) -> None:
+    """Recompute views from scratch from the notification log."""
+    with engine(db) as app:
+        total = app.recorder.max_notification_id() or 0
+        projectors = {"report": app.report_view, "deadlines": app.deadline_index}
+        for name, projector in projectors.items():
+            if view not in (name, "all"):
+                continue
+            with click.progressbar(length=total, label=f"rebuilding {name}", file=sys.stderr, show_pos=True) as bar:
+                count = projector.rebuild(progress=bar.update)
+            click.echo(f"{name}: {count} events", err=True)
 
 
 @main.command("file")

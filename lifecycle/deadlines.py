@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
-from uuid import UUID
 
-from eventsourcing.domain import DomainEventProtocol
-
+from .projection import Record, micros
 from .storage import Cursor
 
-EPOCH = datetime(1970, 1, 1).astimezone()
-
-
-def micros(moment: datetime) -> int:
-    """Microseconds since the epoch: a sortable integer for an aware moment."""
-    return int(moment.timestamp() * 1_000_000)
+DUE = "SELECT complaint_id FROM lifecycle_deadlines WHERE lapses_at <= ? ORDER BY lapses_at, complaint_id LIMIT ?"
 
 
 class DeadlineView:
@@ -25,41 +17,32 @@ class DeadlineView:
     name = "deadlines"
 
     def create(self, cursor: Cursor) -> None:
+        """The index table, ordered by lapse time."""
         cursor.execute(
             "CREATE TABLE IF NOT EXISTS lifecycle_deadlines ("
-            "complaint_id TEXT PRIMARY KEY, reference TEXT NOT NULL, "
-            "deadline TEXT NOT NULL, lapses_at BIGINT NOT NULL)"
+            "complaint_id TEXT PRIMARY KEY, deadline TEXT NOT NULL, lapses_at BIGINT NOT NULL)"
         )
         cursor.execute("CREATE INDEX IF NOT EXISTS lifecycle_deadlines_by_time ON lifecycle_deadlines (lapses_at)")
 
-    def apply(self, cursor: Cursor, events: Sequence[DomainEventProtocol[Any]]) -> None:
+    def apply(self, cursor: Cursor, records: Sequence[Record]) -> None:
+        """Keep the latest deadline of each complaint in the batch."""
         latest: dict[str, Any] = {}
-        references: dict[str, str] = {}
-        for event in events:
-            if hasattr(event, "deadline"):
-                latest[str(event.originator_id)] = event.deadline
-            if hasattr(event, "reference"):
-                references[str(event.originator_id)] = event.reference
-        for complaint_id, deadline in latest.items():
-            if deadline is None:
-                cursor.execute("DELETE FROM lifecycle_deadlines WHERE complaint_id = ?", (complaint_id,))
-                continue
-            cursor.execute(
-                "INSERT INTO lifecycle_deadlines VALUES (?, COALESCE(?, ''), ?, ?) "
-                "ON CONFLICT (complaint_id) DO UPDATE SET deadline = excluded.deadline, "
-                "lapses_at = excluded.lapses_at",
-                (complaint_id, references.get(complaint_id), deadline.name, micros(deadline.lapses_at)),
+        for record in records:
+            if "deadline" in record.data:
+                latest[record.originator_id] = record.data["deadline"]
+        gone = [(cid,) for cid, deadline in latest.items() if deadline is None]
+        kept = [
+            (cid, d["_data_"]["name"], micros(d["_data_"]["lapses_at"])) for cid, d in latest.items() if d is not None
+        ]
+        if gone:
+            cursor.executemany("DELETE FROM lifecycle_deadlines WHERE complaint_id = ?", gone)
+        if kept:
+            cursor.executemany(
+                "INSERT INTO lifecycle_deadlines VALUES (?, ?, ?) ON CONFLICT (complaint_id) "
+                "DO UPDATE SET deadline = excluded.deadline, lapses_at = excluded.lapses_at",
+                kept,
             )
 
     def clear(self, cursor: Cursor) -> None:
+        """Empty the index."""
         cursor.execute("DELETE FROM lifecycle_deadlines")
-
-
-def due_sql() -> str:
-    """Complaints whose deadline lapses by a moment, earliest first."""
-    return "SELECT complaint_id FROM lifecycle_deadlines WHERE lapses_at <= ? ORDER BY lapses_at, complaint_id LIMIT ?"
-
-
-def as_uuid(value: str) -> UUID:
-    """A complaint id read back from the index."""
-    return UUID(value)

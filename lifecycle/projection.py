@@ -2,25 +2,49 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
 from eventsourcing.application import Application
-from eventsourcing.domain import DomainEventProtocol
 
 from .storage import Cursor, ViewStore
 
 POSITIONS = "CREATE TABLE IF NOT EXISTS lifecycle_positions (view TEXT PRIMARY KEY, position BIGINT NOT NULL)"
 
 
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One notification as views read it: who, which version, which event, and its JSON fields."""
+
+    id: int
+    originator_id: str
+    version: int
+    topic: str
+    data: dict[str, Any]
+
+
+def micros(value: Any) -> int | None:
+    """Microseconds since the epoch of a stored or live moment (None stays None)."""
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        value = value["_data_"]
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return int(value.timestamp() * 1_000_000)
+
+
 class View(Protocol):
-    """A projection: its tables, how a batch of events changes them, and how to empty them."""
+    """A projection: its tables, how a batch of records changes them, and how to empty them."""
 
     name: str
 
     def create(self, cursor: Cursor) -> None: ...
 
-    def apply(self, cursor: Cursor, events: Sequence[DomainEventProtocol[Any]]) -> None: ...
+    def apply(self, cursor: Cursor, records: Sequence[Record]) -> None: ...
 
     def clear(self, cursor: Cursor) -> None: ...
 
@@ -32,7 +56,7 @@ class Moved(Exception):
 class Projector:
     """Keeps one view up to date with an application's notification log."""
 
-    def __init__(self, app: Application[Any], store: ViewStore, view: View, batch_size: int = 1000) -> None:
+    def __init__(self, app: Application[Any], store: ViewStore, view: View, batch_size: int = 2000) -> None:
         self.app, self.store, self.view, self.batch_size = app, store, view, batch_size
         with store.transaction() as cursor:
             cursor.execute(POSITIONS)
@@ -47,7 +71,7 @@ class Projector:
         rows = self.store.query("SELECT position FROM lifecycle_positions WHERE view = ?", (self.view.name,))
         return int(rows[0][0])
 
-    def catch_up(self) -> int:
+    def catch_up(self, progress: Callable[[int], None] | None = None) -> int:
         """Apply every notification recorded since the view's position; returns how many."""
         done = 0
         position = self.position()
@@ -57,16 +81,21 @@ class Projector:
             )
             if not notifications:
                 return done
-            events = [self.app.mapper.to_domain_event(n) for n in notifications]
+            records = [
+                Record(n.id, str(n.originator_id), n.originator_version, n.topic, json.loads(n.state))
+                for n in notifications
+            ]
             try:
-                self._commit(position, notifications[-1].id, events)
+                self._commit(position, notifications[-1].id, records)
             except Moved:
                 position = self.position()
                 continue
             position = notifications[-1].id
             done += len(notifications)
+            if progress:
+                progress(len(notifications))
 
-    def _commit(self, old: int, new: int, events: Sequence[DomainEventProtocol[Any]]) -> None:
+    def _commit(self, old: int, new: int, records: Sequence[Record]) -> None:
         with self.store.transaction() as cursor:
             cursor.execute(
                 "UPDATE lifecycle_positions SET position = ? WHERE view = ? AND position = ?",
@@ -74,11 +103,11 @@ class Projector:
             )
             if getattr(cursor, "rowcount", 1) != 1:
                 raise Moved
-            self.view.apply(cursor, events)
+            self.view.apply(cursor, records)
 
-    def rebuild(self) -> int:
+    def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
         """Empty the view and take in the whole log again."""
         with self.store.transaction() as cursor:
             self.view.clear(cursor)
             cursor.execute("UPDATE lifecycle_positions SET position = 0 WHERE view = ?", (self.view.name,))
-        return self.catch_up()
+        return self.catch_up(progress)

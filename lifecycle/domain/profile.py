@@ -47,6 +47,8 @@ class Profile:
     country: str
     timezone: str
     subdivision: str | None = None
+    response_window: str = "response"
+    """The deadline a first response must beat to count as timely."""
     calendar: BusinessCalendar = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -80,6 +82,14 @@ class Profile:
             due_on = start + timedelta(days=rule.days)
         lapses_at = self.calendar.start_of(due_on + timedelta(days=1))
         return Deadline(rule.name, rule.lapse, due_on, lapses_at)
+
+    def response_due(self, filed_on: date) -> datetime | None:
+        """When the response window of a complaint filed on `filed_on` ends."""
+        rule = next((r for r in self.deadlines if r.name == self.response_window), None)
+        if rule is None:
+            return None
+        deadline = self.deadline(rule.state, filed_on, filed_on)
+        return deadline.lapses_at if deadline else None
 
     def instant(self, value: datetime | date | str) -> datetime:
         """An aware moment: a date means the start of that day in the profile's time zone."""

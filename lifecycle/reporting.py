@@ -1,0 +1,284 @@
+"""Business profiles from the event history: a projection of steps, and figures as of any date."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from .domain.complaint import EVENT_CLASSES, Complaint
+from .domain.profile import Profile
+from .projection import Record, micros
+from .storage import Cursor, ViewStore
+
+FILED_TOPIC = f"{Complaint.__module__}:{Complaint.__qualname__}.Filed"
+STEP_TOPICS = {f"{cls.__module__}:{cls.__qualname__}": name for name, cls in EVENT_CLASSES.items()}
+RESPONSES = ("responded", "reopened")
+OPEN = "Open"
+DAY = 86_400_000_000
+
+
+class ReportView:
+    """Complaints and every step they took, with effective times, for as-of queries."""
+
+    name = "report"
+
+    def __init__(self, profiles: Mapping[str, Profile]) -> None:
+        self.profiles = profiles
+
+    def create(self, cursor: Cursor) -> None:
+        """The complaints and steps tables, with the indexes as-of queries use."""
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS report_complaints ("
+            "complaint_id TEXT PRIMARY KEY, reference TEXT NOT NULL, business TEXT NOT NULL, "
+            "complaint_type TEXT NOT NULL, profile TEXT NOT NULL, filed_at BIGINT NOT NULL, response_due BIGINT)"
+        )
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS report_steps ("
+            "complaint_id TEXT NOT NULL, version INTEGER NOT NULL, at BIGINT NOT NULL, event TEXT NOT NULL, "
+            "state TEXT NOT NULL, deadline TEXT, due_on TEXT, PRIMARY KEY (complaint_id, version))"
+        )
+        cursor.execute("CREATE INDEX IF NOT EXISTS report_complaints_by_business ON report_complaints (business)")
+        cursor.execute("CREATE INDEX IF NOT EXISTS report_complaints_by_filing ON report_complaints (filed_at)")
+
+    def apply(self, cursor: Cursor, records: Sequence[Record]) -> None:
+        """One complaint row per filing, one step row per event; nothing personal is copied."""
+        complaints, steps = [], []
+        for r in records:
+            if r.topic == FILED_TOPIC:
+                d = r.data
+                complaints.append(
+                    (
+                        r.originator_id,
+                        d["reference"],
+                        d["business"],
+                        d["complaint_type"],
+                        d["profile"],
+                        micros(d["at"]),
+                        self._response_due(d),
+                    )
+                )
+                name = "filed"
+            elif r.topic in STEP_TOPICS:
+                name = STEP_TOPICS[r.topic]
+            else:
+                continue
+            deadline = r.data["deadline"]
+            steps.append(
+                (
+                    r.originator_id,
+                    r.version,
+                    micros(r.data["at"]),
+                    name,
+                    r.data["state"],
+                    deadline["_data_"]["name"] if deadline else None,
+                    deadline["_data_"]["due_on"] if deadline else None,
+                )
+            )
+        if complaints:
+            cursor.executemany("INSERT INTO report_complaints VALUES (?, ?, ?, ?, ?, ?, ?)", complaints)
+        if steps:
+            cursor.executemany("INSERT INTO report_steps VALUES (?, ?, ?, ?, ?, ?, ?)", steps)
+
+    def _response_due(self, data: Mapping[str, Any]) -> int | None:
+        profile = self.profiles.get(data["profile"])
+        if profile is None:
+            return None
+        filed = datetime.fromisoformat(data["at"]["_data_"])
+        return micros(profile.response_due(profile.calendar.local_date(filed)))
+
+    def clear(self, cursor: Cursor) -> None:
+        """Empty both tables."""
+        cursor.execute("DELETE FROM report_steps")
+        cursor.execute("DELETE FROM report_complaints")
+
+
+@dataclass(frozen=True)
+class AsOf:
+    """One complaint as it stood at the report's moment."""
+
+    reference: str
+    business: str
+    complaint_type: str
+    profile: str
+    filed_at: int
+    response_due: int | None
+    state: str
+    changed_at: int
+    deadline: str | None
+    due_on: str | None
+    first_response: int | None
+    reopens: int
+
+
+AS_OF = """
+SELECT c.reference, c.business, c.complaint_type, c.profile, c.filed_at, c.response_due,
+       s.state, s.at, s.deadline, s.due_on,
+       (SELECT MIN(r.at) FROM report_steps r WHERE r.complaint_id = c.complaint_id
+          AND r.event IN ('responded', 'reopened') AND r.at <= ?),
+       (SELECT COUNT(*) FROM report_steps r WHERE r.complaint_id = c.complaint_id
+          AND r.event = 'reopened' AND r.at <= ?)
+FROM report_complaints c
+JOIN report_steps s ON s.complaint_id = c.complaint_id AND s.version = (
+    SELECT MAX(x.version) FROM report_steps x WHERE x.complaint_id = c.complaint_id AND x.at <= ?)
+WHERE c.filed_at <= ?
+"""
+
+
+def as_of(store: ViewStore, moment: datetime, business: str | None = None) -> list[AsOf]:
+    """Every complaint filed by `moment` (of one business, or all) as it stood then."""
+    t = micros(moment)
+    sql, params = AS_OF, [t, t, t, t]
+    if business is not None:
+        sql, params = sql + " AND c.business = ?", [*params, business]  # type: ignore[list-item]
+    return [AsOf(*row) for row in store.query(sql + " ORDER BY c.business, c.filed_at, c.reference", params)]
+
+
+@dataclass
+class Figures:
+    """What a business profile shows, as of a moment."""
+
+    business: str | None
+    as_of: str
+    total_3y: int = 0
+    closed_12m: int = 0
+    declined: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+    by_type: dict[str, int] = field(default_factory=dict)
+    response_rate: float | None = None
+    median_days_to_response: float | None = None
+    p90_days_to_response: float | None = None
+    timely_share: float | None = None
+    resolution_share: float | None = None
+    reopen_count: int = 0
+    by_month: dict[str, dict[str, int]] = field(default_factory=dict)
+    response_days_histogram: dict[str, int] = field(default_factory=dict)
+    open: list[dict[str, str | None]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready form."""
+        return asdict(self)
+
+
+def years_before(moment: datetime, years: int) -> datetime:
+    """The same moment `years` calendar years earlier (29 February becomes the 28th)."""
+    try:
+        return moment.replace(year=moment.year - years)
+    except ValueError:
+        return moment.replace(year=moment.year - years, day=28)
+
+
+BUCKETS = (
+    (0, 1, "<1"),
+    (1, 2, "1-2"),
+    (2, 4, "2-4"),
+    (4, 7, "4-7"),
+    (7, 14, "7-14"),
+    (14, 30, "14-30"),
+    (30, 60, "30-60"),
+    (60, math.inf, "60+"),
+)
+
+
+def histogram(days: Sequence[float]) -> dict[str, int]:
+    """Counts of days to first response in fixed buckets (lower bound included)."""
+    return {label: sum(low <= d < high for d in days) for low, high, label in BUCKETS}
+
+
+def nearest_rank(values: Sequence[float], share: float) -> float | None:
+    """The nearest-rank percentile of sorted `values`."""
+    if not values:
+        return None
+    return values[max(0, math.ceil(share * len(values)) - 1)]
+
+
+def figures(rows: Iterable[AsOf], moment: datetime, profiles: Mapping[str, Profile], business: str | None) -> Figures:
+    """Fold complaints as they stood at `moment` into one profile's figures."""
+    t = micros(moment) or 0
+    since_3y, since_12m = micros(years_before(moment, 3)) or 0, micros(years_before(moment, 1)) or 0
+    out = Figures(business, moment.astimezone(UTC).isoformat())
+    statuses: Counter[str] = Counter({OPEN: 0})
+    types: Counter[str] = Counter()
+    months: dict[str, Counter[str]] = defaultdict(Counter)
+    responded = timely = closed = resolved = 0
+    days: list[float] = []
+    for row in rows:
+        rules = profiles[row.profile].rules
+        status = rules.status(row.state)
+        for name in rules.closing.values():
+            statuses.setdefault(name, 0)
+        if row.state in rules.unpublished:
+            out.declined += 1
+            continue
+        if status and since_12m < row.changed_at <= t:
+            out.closed_12m += 1
+        if row.filed_at <= since_3y:
+            continue
+        out.total_3y += 1
+        label = status or OPEN
+        statuses[label] += 1
+        types[row.complaint_type] += 1
+        filed_local = datetime.fromtimestamp(row.filed_at / 1_000_000, UTC).astimezone(
+            profiles[row.profile].calendar.zone
+        )
+        months[filed_local.strftime("%Y-%m")][label] += 1
+        out.reopen_count += row.reopens
+        if status:
+            closed += 1
+            resolved += status == "Resolved"
+        if row.first_response is not None:
+            responded += 1
+            timely += row.response_due is not None and row.first_response < row.response_due
+            days.append((row.first_response - row.filed_at) / DAY)
+        if not rules.is_final(row.state):
+            out.open.append(
+                {"reference": row.reference, "state": row.state, "deadline": row.deadline, "due_on": row.due_on}
+            )
+    days.sort()
+    out.by_status, out.by_type = dict(statuses), dict(sorted(types.items()))
+    out.by_month = {m: dict(c) for m, c in sorted(months.items())}
+    out.response_days_histogram = histogram(days)
+    out.response_rate = responded / out.total_3y if out.total_3y else None
+    out.median_days_to_response = statistics.median(days) if days else None
+    out.p90_days_to_response = nearest_rank(days, 0.9)
+    out.timely_share = timely / responded if responded else None
+    out.resolution_share = resolved / closed if closed else None
+    out.open.sort(key=lambda o: (o["due_on"] or "", o["reference"] or ""))
+    return out
+
+
+@dataclass
+class Report:
+    """Figures per business and for the whole store, as of one moment."""
+
+    as_of: str
+    businesses: list[Figures]
+    total: Figures
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready form: `businesses` is a list of objects."""
+        return {
+            "as_of": self.as_of,
+            "businesses": [b.as_dict() for b in self.businesses],
+            "total": self.total.as_dict(),
+        }
+
+
+def build(store: ViewStore, profiles: Mapping[str, Profile], moment: datetime, business: str | None) -> Report:
+    """The report for one business or all, from the view."""
+    rows = as_of(store, moment, business)
+    grouped: dict[str, list[AsOf]] = defaultdict(list)
+    for row in rows:
+        grouped[row.business].append(row)
+    businesses = [figures(group, moment, profiles, name) for name, group in sorted(grouped.items())]
+    total = figures(rows, moment, profiles, None)
+    return Report(total.as_of, businesses, total)
+
+
+def end_of(day: date, profile: Profile) -> datetime:
+    """The last moment of `day` in the profile's time zone: a report as of a date includes that day."""
+    return profile.calendar.start_of(day + timedelta(days=1)) - timedelta(microseconds=1)
