@@ -185,6 +185,8 @@ class Lifecycle(Application[UUID]):
         while ids := self._due(moment, batch_size):
             complaints: list[Complaint] = [self.repository.get(i) for i in ids]
             counts = [c.advance(self.profile(c.profile), moment) for c in complaints]
+            if not any(counts):  # the index and the aggregates disagree: never spin on it
+                raise RuntimeError(f"deadline index out of step for {[c.reference for c in complaints][:5]}")
             try:
                 self.save(*complaints)
                 recorded += sum(counts)

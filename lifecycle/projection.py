@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from eventsourcing.application import Application
 
 from .storage import Cursor, ViewStore
 
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
 POSITIONS = "CREATE TABLE IF NOT EXISTS lifecycle_positions (view TEXT PRIMARY KEY, position BIGINT NOT NULL)"
 
 
@@ -34,7 +36,7 @@ def micros(value: Any) -> int | None:
         value = value["_data_"]
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return int(value.timestamp() * 1_000_000)
+    return (value - EPOCH) // MICROSECOND
 
 
 class View(Protocol):

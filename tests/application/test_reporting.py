@@ -1,0 +1,125 @@
+"""Report figures equal a deliberately simple fold over each complaint's history."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from lifecycle import Lifecycle
+from lifecycle.replay import replay
+from lifecycle.scenario import find, load
+from tests.generated import populate
+
+NEW_YORK = ZoneInfo("America/New_York")
+CLOSING = {"resolved": "Resolved", "unresolved": "Unresolved", "answered": "Answered",
+           "unanswered": "Unanswered", "unpursuable": "Unpursuable"}
+
+
+def fold(app: Lifecycle, refs: list[str], moment: datetime, business: str | None) -> dict[str, object]:
+    """The figures, computed straight from app.history with no shared code."""
+    three, one = moment.replace(year=moment.year - 3), moment.replace(year=moment.year - 1)
+    total = closed_12m = declined = responded = timely = closed = resolved = reopens = 0
+    statuses: Counter[str] = Counter()
+    types: Counter[str] = Counter()
+    days: list[float] = []
+    open_refs = set()
+    for ref in refs:
+        steps = [s for s in app.history(ref) if s.at <= moment]
+        if not steps or (business and steps[0].facts["business"] != business):
+            continue
+        state, last = steps[-1].state_after, steps[-1].at
+        if state == "declined":
+            declined += 1
+            continue
+        if state in CLOSING and one < last <= moment:
+            closed_12m += 1
+        filed = steps[0].at
+        if filed <= three:
+            continue
+        total += 1
+        statuses[CLOSING.get(state, "Open")] += 1
+        types[steps[0].facts["complaint_type"]] += 1
+        reopens += sum(s.event == "reopened" for s in steps)
+        if state in CLOSING:
+            closed += 1
+            resolved += state == "resolved"
+        else:
+            open_refs.add(ref)
+        answers = [s.at for s in steps if s.event in ("responded", "reopened")]
+        if answers:
+            responded += 1
+            local_day = filed.astimezone(NEW_YORK).date() + timedelta(days=15)
+            window_end = datetime(local_day.year, local_day.month, local_day.day, tzinfo=NEW_YORK)
+            timely += answers[0] < window_end
+            days.append((answers[0] - filed).total_seconds() / 86400)
+    days.sort()
+    return {
+        "total_3y": total, "closed_12m": closed_12m, "declined": declined,
+        "by_status": {k: v for k, v in statuses.items() if v}, "by_type": dict(types),
+        "response_rate": responded / total if total else None,
+        "median_days_to_response": statistics.median(days) if days else None,
+        "p90_days_to_response": days[math.ceil(0.9 * len(days)) - 1] if days else None,
+        "timely_share": timely / responded if responded else None,
+        "resolution_share": resolved / closed if closed else None,
+        "reopen_count": reopens, "open": open_refs,
+    }
+
+
+def reported(figures: object) -> dict[str, object]:
+    d = figures.as_dict()  # type: ignore[attr-defined]
+    d["by_status"] = {k: v for k, v in d["by_status"].items() if v}
+    d["open"] = {o["reference"] for o in d["open"]}
+    return {k: d[k] for k in ("total_3y", "closed_12m", "declined", "by_status", "by_type", "response_rate",
+                              "median_days_to_response", "p90_days_to_response", "timely_share",
+                              "resolution_share", "reopen_count", "open")}
+
+
+def approx(d: dict[str, object]) -> dict[str, object]:
+    return {k: pytest.approx(v, abs=1e-9) if isinstance(v, float) else v for k, v in d.items()}
+
+
+def check_all(app: Lifecycle, refs: list[str], dates: list[str]) -> int:
+    checked = 0
+    for day in dates:
+        report = app.report(as_of=day)
+        moment = datetime.fromisoformat(report.as_of)
+        assert reported(report.total) == approx(fold(app, refs, moment, None))
+        for figures in report.businesses:
+            assert reported(figures) == approx(fold(app, refs, moment, figures.business)), (day, figures.business)
+            checked += 1
+    return checked
+
+
+def test_figures_of_the_bundled_scenarios_equal_a_fold_over_history(app: Lifecycle) -> None:
+    refs = []
+    for path in find(["scenarios"]):
+        scenario = load(path)
+        replay(app, scenario, path)
+        refs += [c.id for c in scenario.complaints]
+    assert check_all(app, refs, ["2023-11-30", "2024-03-20", "2024-06-30", "2026-12-31", "2027-06-01"]) > 20
+
+
+def test_figures_of_a_generated_store_equal_a_fold_over_history(app: Lifecycle) -> None:
+    refs = populate(app, 400)
+    report = app.report(as_of="2024-06-30")
+    assert report.total.total_3y > 100 and report.total.reopen_count > 0 and report.total.open
+    assert 0 < (report.total.timely_share or 0) < 1
+    check_all(app, refs, ["2023-03-01", "2023-10-15", "2024-06-30", "2025-02-01", "2026-05-01"])
+
+
+def test_a_business_filter_and_an_unknown_business(app: Lifecycle) -> None:
+    populate(app, 40)
+    one = app.report(business="Cedar Bank", as_of="2025-12-31")
+    assert [b.business for b in one.businesses] == ["Cedar Bank"] and one.total.total_3y == one.businesses[0].total_3y
+    assert app.report(business="Nobody", as_of="2025-12-31").businesses == []
+
+
+def test_as_of_now_by_default(app: Lifecycle) -> None:
+    app.file("Acme Retail", "Billing Issues", datetime.now(UTC) - timedelta(days=1))
+    report = app.report()
+    assert report.total.total_3y == 1 and report.total.by_status["Open"] == 1
