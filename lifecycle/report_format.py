@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from collections.abc import Sequence
 from html import escape
 
@@ -144,7 +145,7 @@ def _months(title: str, by_month: dict[str, dict[str, int]]) -> str:
     top = max((sum(c.values()) for c in by_month.values()), default=0) or 1
     step = max(8, min(40, 520 // max(1, len(months))))
     parts = [
-        f'<svg class="chart" role="img" aria-label="{escape(title)}" width="{60 + step * len(months)}" '
+        f'<svg class="chart" role="img" aria-label="{escape(title)}" width="{max(480, 60 + step * len(months))}" '
         f'height="260"><text x="0" y="16" class="title">{escape(title)}</text>'
     ]
     for i, month in enumerate(months):
@@ -158,7 +159,7 @@ def _months(title: str, by_month: dict[str, dict[str, int]]) -> str:
                     f'fill="{colour}"><title>{month} {status}: {value}</title></rect>'
                 )
             base -= h
-        if i % max(1, len(months) // 12) == 0:
+        if i % max(1, math.ceil(50 / step), len(months) // 12) == 0:
             parts.append(f'<text x="{x}" y="240" class="small">{month}</text>')
     legend = "".join(f'<tspan fill="{c}">■ {s} </tspan>' for s, c in STATUS_COLOURS.items())
     parts.append(f'<text x="40" y="256" class="small">{legend}</text></svg>')

@@ -17,8 +17,14 @@ def populate(app: Lifecycle, count: int, seed: int = 7, advance: bool = True) ->
     refs = []
     for number in range(count):
         at = start + timedelta(hours=rng.randrange(0, 24 * 700))
-        ref = app.file(rng.choice(BUSINESSES), rng.choice(BBB.complaint_types), at, reference=f"gen-{number:05d}",
-                       consumer=f"Consumer {number}", text=f"Private story {number}")
+        ref = app.file(
+            rng.choice(BUSINESSES),
+            rng.choice(BBB.complaint_types),
+            at,
+            reference=f"gen-{number:05d}",
+            consumer=f"Consumer {number}",
+            text=f"Private story {number}",
+        )
         refs.append(ref)
         for _ in range(rng.randrange(0, 6)):
             at += timedelta(hours=rng.randrange(1, 24 * 40))
@@ -30,7 +36,9 @@ def populate(app: Lifecycle, count: int, seed: int = 7, advance: bool = True) ->
             if not allowed:
                 break
             event = rng.choice(allowed)
-            app.record(ref, event, at, f"note {number}", **({"good_faith": rng.random() < 0.5} if event == "reviewed" else {}))
+            app.record(
+                ref, event, at, f"note {number}", **({"good_faith": rng.random() < 0.5} if event == "reviewed" else {})
+            )
     if advance:
         app.advance(start + timedelta(days=800))
     return refs

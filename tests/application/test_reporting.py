@@ -16,8 +16,13 @@ from lifecycle.scenario import find, load
 from tests.generated import populate
 
 NEW_YORK = ZoneInfo("America/New_York")
-CLOSING = {"resolved": "Resolved", "unresolved": "Unresolved", "answered": "Answered",
-           "unanswered": "Unanswered", "unpursuable": "Unpursuable"}
+CLOSING = {
+    "resolved": "Resolved",
+    "unresolved": "Unresolved",
+    "answered": "Answered",
+    "unanswered": "Unanswered",
+    "unpursuable": "Unpursuable",
+}
 
 
 def fold(app: Lifecycle, refs: list[str], moment: datetime, business: str | None) -> dict[str, object]:
@@ -59,14 +64,18 @@ def fold(app: Lifecycle, refs: list[str], moment: datetime, business: str | None
             days.append((answers[0] - filed).total_seconds() / 86400)
     days.sort()
     return {
-        "total_3y": total, "closed_12m": closed_12m, "declined": declined,
-        "by_status": {k: v for k, v in statuses.items() if v}, "by_type": dict(types),
+        "total_3y": total,
+        "closed_12m": closed_12m,
+        "declined": declined,
+        "by_status": {k: v for k, v in statuses.items() if v},
+        "by_type": dict(types),
         "response_rate": responded / total if total else None,
         "median_days_to_response": statistics.median(days) if days else None,
         "p90_days_to_response": days[math.ceil(0.9 * len(days)) - 1] if days else None,
         "timely_share": timely / responded if responded else None,
         "resolution_share": resolved / closed if closed else None,
-        "reopen_count": reopens, "open": open_refs,
+        "reopen_count": reopens,
+        "open": open_refs,
     }
 
 
@@ -74,9 +83,23 @@ def reported(figures: object) -> dict[str, object]:
     d = figures.as_dict()  # type: ignore[attr-defined]
     d["by_status"] = {k: v for k, v in d["by_status"].items() if v}
     d["open"] = {o["reference"] for o in d["open"]}
-    return {k: d[k] for k in ("total_3y", "closed_12m", "declined", "by_status", "by_type", "response_rate",
-                              "median_days_to_response", "p90_days_to_response", "timely_share",
-                              "resolution_share", "reopen_count", "open")}
+    return {
+        k: d[k]
+        for k in (
+            "total_3y",
+            "closed_12m",
+            "declined",
+            "by_status",
+            "by_type",
+            "response_rate",
+            "median_days_to_response",
+            "p90_days_to_response",
+            "timely_share",
+            "resolution_share",
+            "reopen_count",
+            "open",
+        )
+    }
 
 
 def approx(d: dict[str, object]) -> dict[str, object]:
