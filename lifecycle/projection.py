@@ -36,7 +36,7 @@ def micros(value: Any) -> int | None:
         value = value["_data_"]
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return (value - EPOCH) // MICROSECOND
+    return int((value - EPOCH) // MICROSECOND)
 
 
 class View(Protocol):
