@@ -12,7 +12,7 @@ from typing import Any
 
 from .domain.complaint import EVENT_CLASSES, Complaint
 from .domain.profile import Profile
-from .projection import Record, micros
+from .projection import EPOCH, MICROSECOND, Record, micros
 from .storage import Cursor, ViewStore
 
 FILED_TOPIC = f"{Complaint.__module__}:{Complaint.__qualname__}.Filed"
@@ -29,6 +29,7 @@ class ReportView:
 
     def __init__(self, profiles: Mapping[str, Profile]) -> None:
         self.profiles = profiles
+        self._due: dict[tuple[str, date], int | None] = {}
 
     def create(self, cursor: Cursor) -> None:
         """The complaints and steps tables, with the indexes as-of queries use."""
@@ -48,48 +49,39 @@ class ReportView:
     def apply(self, cursor: Cursor, records: Sequence[Record]) -> None:
         """One complaint row per filing, one step row per event; nothing personal is copied."""
         complaints, steps = [], []
+        names = STEP_TOPICS
         for r in records:
+            d = r.data
             if r.topic == FILED_TOPIC:
-                d = r.data
+                at = micros(d["at"])
+                due = self._response_due(d["profile"], at)
                 complaints.append(
-                    (
-                        r.originator_id,
-                        d["reference"],
-                        d["business"],
-                        d["complaint_type"],
-                        d["profile"],
-                        micros(d["at"]),
-                        self._response_due(d),
-                    )
+                    (r.originator_id, d["reference"], d["business"], d["complaint_type"], d["profile"], at, due)
                 )
                 name = "filed"
-            elif r.topic in STEP_TOPICS:
-                name = STEP_TOPICS[r.topic]
+            elif r.topic in names:
+                at = micros(d["at"])
+                name = names[r.topic]
             else:
                 continue
-            deadline = r.data["deadline"]
-            steps.append(
-                (
-                    r.originator_id,
-                    r.version,
-                    micros(r.data["at"]),
-                    name,
-                    r.data["state"],
-                    deadline["_data_"]["name"] if deadline else None,
-                    deadline["_data_"]["due_on"] if deadline else None,
-                )
-            )
+            deadline = d["deadline"]
+            due_name, due_on = (deadline["_data_"]["name"], deadline["_data_"]["due_on"]) if deadline else (None, None)
+            steps.append((r.originator_id, r.version, at, name, d["state"], due_name, due_on))
         if complaints:
             cursor.executemany("INSERT INTO report_complaints VALUES (?, ?, ?, ?, ?, ?, ?)", complaints)
         if steps:
             cursor.executemany("INSERT INTO report_steps VALUES (?, ?, ?, ?, ?, ?, ?)", steps)
 
-    def _response_due(self, data: Mapping[str, Any]) -> int | None:
-        profile = self.profiles.get(data["profile"])
-        if profile is None:
+    def _response_due(self, profile_name: str, at: int | None) -> int | None:
+        """When the response window ends, cached per profile and filing day."""
+        profile = self.profiles.get(profile_name)
+        if profile is None or at is None:
             return None
-        filed = datetime.fromisoformat(data["at"]["_data_"])
-        return micros(profile.response_due(profile.calendar.local_date(filed)))
+        filed_on = profile.calendar.local_date(EPOCH + at * MICROSECOND)
+        key = (profile_name, filed_on)
+        if key not in self._due:
+            self._due[key] = micros(profile.response_due(filed_on))
+        return self._due[key]
 
     def clear(self, cursor: Cursor) -> None:
         """Empty both tables."""

@@ -93,6 +93,8 @@ class ViewStore:
     def __init__(self, database: Database) -> None:
         self.database = database
         self.dialect = "postgres" if database.kind == "postgres" else "sqlite"
+        self.events_table = "stored_events" if database.kind == "sqlite" else ""
+        """eventsourcing's SQLite table of the notification log (rowid = notification id)."""
         self._connection: Any = None
 
     def connection(self) -> Any:
@@ -115,6 +117,8 @@ class ViewStore:
         conn: Any = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
         if path != ":memory:":
             conn.execute("PRAGMA journal_mode=WAL")
+            # Views commit their rows and their position together; NORMAL keeps that atomic in WAL mode.
+            conn.execute("PRAGMA synchronous=NORMAL")
         return conn
 
     @contextmanager
