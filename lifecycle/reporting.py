@@ -12,7 +12,7 @@ from typing import Any
 
 from .domain.complaint import EVENT_CLASSES, Complaint
 from .domain.profile import Profile
-from .projection import EPOCH, MICROSECOND, Record, micros
+from .projection import EPOCH, MICROSECOND, Record, micros, sqlite_micros
 from .storage import Cursor, ViewStore
 
 FILED_TOPIC = f"{Complaint.__module__}:{Complaint.__qualname__}.Filed"
@@ -29,19 +29,23 @@ class ReportView:
 
     def __init__(self, profiles: Mapping[str, Profile]) -> None:
         self.profiles = profiles
-        self._due: dict[tuple[str, date], int | None] = {}
 
     def create(self, cursor: Cursor) -> None:
         """The complaints and steps tables, with the indexes as-of queries use."""
         cursor.execute(
             "CREATE TABLE IF NOT EXISTS report_complaints ("
             "complaint_id TEXT PRIMARY KEY, reference TEXT NOT NULL, business TEXT NOT NULL, "
-            "complaint_type TEXT NOT NULL, profile TEXT NOT NULL, filed_at BIGINT NOT NULL, response_due BIGINT)"
+            "complaint_type TEXT NOT NULL, profile TEXT NOT NULL, filed_at BIGINT NOT NULL)"
         )
         cursor.execute(
             "CREATE TABLE IF NOT EXISTS report_steps ("
             "complaint_id TEXT NOT NULL, version INTEGER NOT NULL, at BIGINT NOT NULL, event TEXT NOT NULL, "
             "state TEXT NOT NULL, deadline TEXT, due_on TEXT, PRIMARY KEY (complaint_id, version))"
+        )
+        cursor.execute("CREATE TABLE IF NOT EXISTS report_topics (topic TEXT PRIMARY KEY, event TEXT NOT NULL)")
+        cursor.executemany(
+            "INSERT INTO report_topics VALUES (?, ?) ON CONFLICT (topic) DO NOTHING",
+            [(FILED_TOPIC, "filed"), *STEP_TOPICS.items()],
         )
         cursor.execute("CREATE INDEX IF NOT EXISTS report_complaints_by_business ON report_complaints (business)")
         cursor.execute("CREATE INDEX IF NOT EXISTS report_complaints_by_filing ON report_complaints (filed_at)")
@@ -54,9 +58,8 @@ class ReportView:
             d = r.data
             if r.topic == FILED_TOPIC:
                 at = micros(d["at"])
-                due = self._response_due(d["profile"], at)
                 complaints.append(
-                    (r.originator_id, d["reference"], d["business"], d["complaint_type"], d["profile"], at, due)
+                    (r.originator_id, d["reference"], d["business"], d["complaint_type"], d["profile"], at)
                 )
                 name = "filed"
             elif r.topic in names:
@@ -68,20 +71,30 @@ class ReportView:
             due_name, due_on = (deadline["_data_"]["name"], deadline["_data_"]["due_on"]) if deadline else (None, None)
             steps.append((r.originator_id, r.version, at, name, d["state"], due_name, due_on))
         if complaints:
-            cursor.executemany("INSERT INTO report_complaints VALUES (?, ?, ?, ?, ?, ?, ?)", complaints)
+            cursor.executemany("INSERT INTO report_complaints VALUES (?, ?, ?, ?, ?, ?)", complaints)
         if steps:
             cursor.executemany("INSERT INTO report_steps VALUES (?, ?, ?, ?, ?, ?, ?)", steps)
 
-    def _response_due(self, profile_name: str, at: int | None) -> int | None:
-        """When the response window ends, cached per profile and filing day."""
-        profile = self.profiles.get(profile_name)
-        if profile is None or at is None:
-            return None
-        filed_on = profile.calendar.local_date(EPOCH + at * MICROSECOND)
-        key = (profile_name, filed_on)
-        if key not in self._due:
-            self._due[key] = micros(profile.response_due(filed_on))
-        return self._due[key]
+    def apply_sqlite(self, cursor: Cursor, table: str, after: int, upto: int) -> None:
+        """The same rows as `apply`, written by SQLite from its own log table."""
+        batch = (
+            "SELECT originator_id, originator_version, topic, s, json_extract(s, '$.at._data_') AS at_text "
+            f"FROM (SELECT *, CAST(state AS TEXT) AS s FROM {table} WHERE rowid > ? AND rowid <= ?)"
+        )
+        at = sqlite_micros("at_text")
+        cursor.execute(
+            "INSERT INTO report_complaints SELECT originator_id, json_extract(s, '$.reference'), "
+            "json_extract(s, '$.business'), json_extract(s, '$.complaint_type'), json_extract(s, '$.profile'), "
+            f"{at} FROM ({batch}) WHERE topic = ?",
+            (after, upto, FILED_TOPIC),
+        )
+        cursor.execute(
+            f"INSERT INTO report_steps SELECT originator_id, originator_version, {at}, t.event, "
+            "json_extract(s, '$.state'), json_extract(s, '$.deadline._data_.name'), "
+            f"json_extract(s, '$.deadline._data_.due_on') FROM ({batch}) AS b "
+            "JOIN report_topics t ON t.topic = b.topic",
+            (after, upto),
+        )
 
     def clear(self, cursor: Cursor) -> None:
         """Empty both tables."""
@@ -108,7 +121,7 @@ class AsOf:
 
 
 AS_OF = """
-SELECT c.reference, c.business, c.complaint_type, c.profile, c.filed_at, c.response_due,
+SELECT c.reference, c.business, c.complaint_type, c.profile, c.filed_at,
        s.state, s.at, s.deadline, s.due_on,
        (SELECT MIN(r.at) FROM report_steps r WHERE r.complaint_id = c.complaint_id
           AND r.event IN ('responded', 'reopened') AND r.at <= ?),
@@ -121,13 +134,37 @@ WHERE c.filed_at <= ?
 """
 
 
-def as_of(store: ViewStore, moment: datetime, business: str | None = None) -> list[AsOf]:
+def as_of(
+    store: ViewStore, profiles: Mapping[str, Profile], moment: datetime, business: str | None = None
+) -> list[AsOf]:
     """Every complaint filed by `moment` (of one business, or all) as it stood then."""
     t = micros(moment)
     sql, params = AS_OF, [t, t, t, t]
     if business is not None:
         sql, params = sql + " AND c.business = ?", [*params, business]  # type: ignore[list-item]
-    return [AsOf(*row) for row in store.query(sql + " ORDER BY c.business, c.filed_at, c.reference", params)]
+    due = ResponseDue(profiles)
+    return [
+        AsOf(r[0], r[1], r[2], r[3], r[4], due(r[3], r[4]), r[5], r[6], r[7], r[8], r[9], r[10])
+        for r in store.query(sql + " ORDER BY c.business, c.filed_at, c.reference", params)
+    ]
+
+
+class ResponseDue:
+    """When a complaint's response window ends, from its profile and filing time (cached per day)."""
+
+    def __init__(self, profiles: Mapping[str, Profile]) -> None:
+        self.profiles = profiles
+        self.cache: dict[tuple[str, date], int | None] = {}
+
+    def __call__(self, profile_name: str, filed_at: int) -> int | None:
+        profile = self.profiles.get(profile_name)
+        if profile is None:
+            return None
+        filed_on = profile.calendar.local_date(EPOCH + filed_at * MICROSECOND)
+        key = (profile_name, filed_on)
+        if key not in self.cache:
+            self.cache[key] = micros(profile.response_due(filed_on))
+        return self.cache[key]
 
 
 @dataclass
@@ -262,7 +299,7 @@ class Report:
 
 def build(store: ViewStore, profiles: Mapping[str, Profile], moment: datetime, business: str | None) -> Report:
     """The report for one business or all, from the view."""
-    rows = as_of(store, moment, business)
+    rows = as_of(store, profiles, moment, business)
     grouped: dict[str, list[AsOf]] = defaultdict(list)
     for row in rows:
         grouped[row.business].append(row)

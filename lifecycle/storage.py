@@ -119,6 +119,7 @@ class ViewStore:
             conn.execute("PRAGMA journal_mode=WAL")
             # Views commit their rows and their position together; NORMAL keeps that atomic in WAL mode.
             conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA cache_size=-131072")  # 128 MiB: view indexes stay in memory while they grow
         return conn
 
     @contextmanager

@@ -84,3 +84,18 @@ def test_an_interrupted_projection_resumes_without_double_counting(open_app: Ope
     after_resume = snapshot(resumed)["report_steps"]
     resumed.report_view.rebuild()
     assert snapshot(resumed)["report_steps"] == after_resume
+
+
+def test_sqlite_in_sql_and_python_paths_write_the_same_view(tmp_path: object) -> None:
+    in_sql = Lifecycle(f"{tmp_path}/sql.db")
+    in_python = Lifecycle("memory://")  # views in SQLite too, fed through Python from the recorder
+    assert in_sql.views.events_table and not in_python.views.events_table
+    for app in (in_sql, in_python):
+        populate(app, 80, seed=11)
+        app.report_view.catch_up()
+    tables = ("report_complaints", "report_steps")
+    snap = [{t: v for t, v in snapshot(app).items() if t in tables} for app in (in_sql, in_python)]
+    assert snap[0] == snap[1] and len(snap[0]["report_steps"]) > 200
+    assert in_sql.report(as_of="2024-06-30").as_dict() == in_python.report(as_of="2024-06-30").as_dict()
+    in_sql.close()
+    in_python.close()
