@@ -12,6 +12,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import JSONTranscoder, RecordConflictError
 
+from .audit import AuditEntry, audit
 from .deadlines import DUE, DeadlineView
 from .domain.bbb import PROFILES
 from .domain.complaint import Complaint
@@ -271,12 +272,16 @@ class Lifecycle(Application[UUID]):
         c = self.get(reference)
         return self.profile(c.profile).rules.allowed(c.state)
 
-    def history(self, reference: str) -> list[Step]:
-        """Every event of the complaint in order, with the state before and after it."""
+    def history(self, reference: str, as_of: Moment | None = None) -> list[Step]:
+        """Every event of the complaint in order (up to `as_of`), with the state before and after it."""
         steps: list[Step] = []
         before: str | None = None
         e: Any
-        for e in self.events.get(Complaint.create_id(reference)):
+        complaint_id = Complaint.create_id(reference)
+        version = None if as_of is None else self._version_at(reference, complaint_id, as_of)
+        if version == 0:
+            return []
+        for e in self.events.get(complaint_id, lte=version):
             payload = {k: v for k, v in vars(e).items() if k not in HIDDEN}
             after = payload.pop("state")
             facts = {k: v for k, v in payload.items() if k not in SHOWN}
@@ -301,14 +306,35 @@ class Lifecycle(Application[UUID]):
     def report(self, business: str | None = None, as_of: Moment | None = None) -> Report:
         """Business profile figures as of a moment (a date means the end of that day; default now)."""
         self.report_view.catch_up()
-        profile = self.profile(self.default_profile)
-        if as_of is None:
-            moment = datetime.now(UTC)
-        elif isinstance(as_of, datetime) or (isinstance(as_of, str) and len(as_of) > 10):
-            moment = profile.instant(as_of)
-        else:
-            moment = end_of(as_of if isinstance(as_of, date) else date.fromisoformat(_checked_date(as_of)), profile)
+        moment = datetime.now(UTC) if as_of is None else self._moment(as_of)
         return build(self.views, self.profiles, moment, business)
+
+    def _version_at(self, reference: str, complaint_id: UUID, as_of: Moment) -> int:
+        """The complaint's last version in effect at `as_of`, from the index of effective times."""
+        self.report_view.catch_up()
+        if not self.exists(reference):
+            raise UnknownComplaint(reference)
+        rows = self.views.query(
+            "SELECT MAX(version) FROM report_steps WHERE complaint_id = ? AND at <= ?",
+            (complaint_id.hex, micros(self._moment(as_of))),
+        )
+        return int(rows[0][0] or 0)
+
+    def _moment(self, value: Moment) -> datetime:
+        """A moment; a bare date means the end of that day in the default profile's zone."""
+        profile = self.profile(self.default_profile)
+        if isinstance(value, datetime) or (isinstance(value, str) and len(value) > 10):
+            return profile.instant(value)
+        return end_of(value if isinstance(value, date) else date.fromisoformat(_checked_date(value)), profile)
+
+    def audit(self, limit: int = 100, **filters: Any) -> list[AuditEntry]:
+        """Events across complaints matching `filters` (business, complaint_type, event, actor, status,
+        since, until), newest first."""
+        self.report_view.catch_up()
+        for key in ("since", "until"):
+            if filters.get(key) is not None:
+                filters[key] = self._moment(filters[key])
+        return audit(self.views, self.profiles, limit=limit, **filters)
 
     def due(self, until: Moment, limit: int = 1000) -> list[str]:
         """References of complaints with a deadline lapsing by `until`, from the deadline index."""

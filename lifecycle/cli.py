@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,11 +13,15 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import click
+import psycopg
+from eventsourcing.persistence import PersistenceError
 
 from .application import Lifecycle
+from .audit import AuditEntry
 from .diagram import mermaid, replace_block
 from .domain.bbb import PROFILES
 from .domain.errors import LifecycleError
+from .redaction import redact, stars
 from .replay import FileResult, describe, replay
 from .report_format import as_csv, as_html, as_json, as_table
 from .scenario import ScenarioError, find, load
@@ -48,6 +55,9 @@ def engine(db: str) -> Iterator[Lifecycle]:
         yield app
     except LifecycleError as error:
         fail(str(error))
+    except (sqlite3.Error, psycopg.Error, PersistenceError) as error:
+        click.echo(f"error: database {db}: {error}".splitlines()[0], err=True)
+        sys.exit(1)
     finally:
         app.close()
 
@@ -236,6 +246,112 @@ def advance(to: str, db: str) -> None:
     """Record every deadline that lapses up to a time, across the store."""
     with engine(db) as app:
         click.echo(app.advance(to))
+
+
+@main.command()
+@click.argument("reference")
+@click.option("--as-of", "as_of", help="Only what had happened by this date (its end) or ISO date-time.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--unredacted", is_flag=True, help="Show personal data instead of asterisks.")
+@db_option
+def history(reference: str, as_of: str | None, as_json: bool, unredacted: bool, db: str) -> None:
+    """Every event of a complaint: effective and recorded time, actor, event, states, text."""
+    with engine(db) as app:
+        steps = app.history(reference, as_of)
+        if not steps:
+            fail(f"complaint {reference} was not yet filed at {as_of}")
+        profile = app.profile(str(steps[0].facts["profile"]))
+    names = [] if unredacted else [str(steps[0].facts.get("consumer") or "")]
+    show_text = (lambda t: t) if unredacted else (lambda t: redact(t, names))
+    state = steps[-1].state_after
+    events: list[dict[str, Any]] = [
+        {
+            "version": h.version,
+            "event": h.event,
+            "at": h.at.isoformat(),
+            "recorded_at": h.recorded_at.isoformat(),
+            "actor": h.actor,
+            "state_before": h.state_before,
+            "state_after": h.state_after,
+            "text": show_text(h.text),
+            **(
+                {"consumer": h.facts.get("consumer") if unredacted else stars(str(h.facts.get("consumer") or ""))}
+                if h.event == "filed"
+                else {}
+            ),
+            **({"good_faith": h.facts["good_faith"]} if "good_faith" in h.facts else {}),
+        }
+        for h in steps
+    ]
+    status = profile.rules.status(state)
+    if as_json:
+        doc = {"reference": reference, "as_of": as_of, "state": state, "status": status, "events": events}
+        click.echo(json.dumps(doc, indent=2))
+        return
+    click.echo(f"{reference}: {state} ({status or 'open'})" + (f" as of {as_of}" if as_of else ""))
+    for e in events:
+        text = f"  {e['text']}" if e["text"] else ""
+        click.echo(
+            f"  {e['version']:>3}  {e['at']}  recorded {e['recorded_at']}  {e['event']:<32} by {e['actor']:<8} "
+            f"{e['state_before'] or '-'} -> {e['state_after']}{text}"
+        )
+
+
+@main.command("audit")
+@click.option("--business", help="Only this business.")
+@click.option("--type", "complaint_type", help="Only this complaint type.")
+@click.option("--event", help="Only this event (responded, reopened, reply_deadline_lapsed, ...).")
+@click.option("--actor", type=click.Choice(["consumer", "business", "bureau", "clock"]), help="Only this actor.")
+@click.option("--status", help="Only complaints whose status now is this (Open, Resolved, ..., Declined).")
+@click.option("--since", help="Effective time from (date or ISO date-time).")
+@click.option("--until", help="Effective time up to (a date means its end).")
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(min=1))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--csv", "as_csv_", is_flag=True, help="Print CSV.")
+@db_option
+def audit_command(
+    business: str | None,
+    complaint_type: str | None,
+    event: str | None,
+    actor: str | None,
+    status: str | None,
+    since: str | None,
+    until: str | None,
+    limit: int,
+    as_json: bool,
+    as_csv_: bool,
+    db: str,
+) -> None:
+    """Events across complaints that match every filter, newest first."""
+    with engine(db) as app:
+        if since is not None and len(since) == 10:
+            since = f"{since}T00:00:00"
+        entries = app.audit(
+            limit=limit,
+            business=business,
+            complaint_type=complaint_type,
+            event=event,
+            actor=actor,
+            status=status,
+            since=since,
+            until=until,
+        )
+    rows = [e.as_dict() for e in entries]
+    if as_json:
+        click.echo(json.dumps({"events": rows}, indent=2))
+    elif as_csv_:
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(AuditEntry.__dataclass_fields__))
+        writer.writeheader()
+        writer.writerows(rows)
+        click.echo(out.getvalue(), nl=False)
+    else:
+        for r in rows:
+            click.echo(
+                f"{r['at']}  {r['reference']}  v{r['version']}  {r['event']:<32} by {r['actor']:<8} "
+                f"-> {r['state']}  {r['business']} / {r['complaint_type']}"
+            )
+        click.echo(f"{len(rows)} events", err=True)
 
 
 @main.command()

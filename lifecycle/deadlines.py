@@ -15,6 +15,7 @@ class DeadlineView:
     """Complaints with a pending deadline, kept from each event's `deadline`."""
 
     name = "deadlines"
+    schema = 1
 
     def create(self, cursor: Cursor) -> None:
         """The index table, ordered by lapse time."""
@@ -42,6 +43,10 @@ class DeadlineView:
                 "DO UPDATE SET deadline = excluded.deadline, lapses_at = excluded.lapses_at",
                 kept,
             )
+
+    def drop(self, cursor: Cursor) -> None:
+        """Remove the table."""
+        cursor.execute("DROP TABLE IF EXISTS lifecycle_deadlines")
 
     def clear(self, cursor: Cursor) -> None:
         """Empty the index."""

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, runtime_checkable
+from uuid import UUID
 
 from eventsourcing.application import Application
 from orjson import loads
@@ -16,7 +17,10 @@ from .storage import Cursor, ViewStore
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
-POSITIONS = "CREATE TABLE IF NOT EXISTS lifecycle_positions (view TEXT PRIMARY KEY, position BIGINT NOT NULL)"
+POSITIONS = (
+    "CREATE TABLE IF NOT EXISTS lifecycle_positions ("
+    "view TEXT PRIMARY KEY, position BIGINT NOT NULL, schema INTEGER NOT NULL)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +49,12 @@ class View(Protocol):
     """A projection: its tables, how a batch of records changes them, and how to empty them."""
 
     name: str
+    schema: int
+    """The layout of the view's tables; a store holding another layout is dropped and rebuilt."""
 
     def create(self, cursor: Cursor) -> None: ...
+
+    def drop(self, cursor: Cursor) -> None: ...
 
     def apply(self, cursor: Cursor, records: Sequence[Record]) -> None: ...
 
@@ -91,10 +99,16 @@ class Projector:
         self.app, self.store, self.view, self.batch_size = app, store, view, batch_size
         with store.transaction() as cursor:
             cursor.execute(POSITIONS)
-            cursor.execute(
-                "INSERT INTO lifecycle_positions VALUES (?, 0) ON CONFLICT (view) DO NOTHING",
-                (view.name,),
-            )
+            cursor.execute("SELECT * FROM lifecycle_positions WHERE 1 = 0")
+            if "schema" not in [column[0] for column in cursor.description]:  # written by version 0.1.0
+                cursor.execute("ALTER TABLE lifecycle_positions ADD COLUMN schema INTEGER NOT NULL DEFAULT 0")
+            cursor.execute("SELECT schema FROM lifecycle_positions WHERE view = ?", (view.name,))
+            found = cursor.fetchone()
+            if found is not None and found[0] != view.schema:  # tables of another layout: start again
+                view.drop(cursor)
+                cursor.execute("DELETE FROM lifecycle_positions WHERE view = ?", (view.name,))
+            if found is None or found[0] != view.schema:
+                cursor.execute("INSERT INTO lifecycle_positions VALUES (?, 0, ?)", (view.name, view.schema))
             view.create(cursor)
 
     def position(self) -> int:
@@ -160,7 +174,8 @@ class Projector:
             start=position, limit=self.batch_size, inclusive_of_start=False
         )
         return [
-            Record(n.id, n.originator_id.hex, n.originator_version, n.topic, loads(n.state)) for n in notifications
+            Record(n.id, UUID(str(n.originator_id)).hex, n.originator_version, n.topic, loads(n.state))
+            for n in notifications
         ]
 
     def _commit(self, old: int, new: int, records: Sequence[Record]) -> None:

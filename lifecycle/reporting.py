@@ -26,6 +26,7 @@ class ReportView:
     """Complaints and every step they took, with effective times, for as-of queries."""
 
     name = "report"
+    schema = 2
 
     def __init__(self, profiles: Mapping[str, Profile]) -> None:
         self.profiles = profiles
@@ -40,8 +41,10 @@ class ReportView:
         cursor.execute(
             "CREATE TABLE IF NOT EXISTS report_steps ("
             "complaint_id TEXT NOT NULL, version INTEGER NOT NULL, at BIGINT NOT NULL, event TEXT NOT NULL, "
-            "state TEXT NOT NULL, deadline TEXT, due_on TEXT, PRIMARY KEY (complaint_id, version))"
+            "state TEXT NOT NULL, deadline TEXT, due_on TEXT, actor TEXT NOT NULL, "
+            "PRIMARY KEY (complaint_id, version))"
         )
+        cursor.execute("CREATE INDEX IF NOT EXISTS report_steps_by_time ON report_steps (at)")
         cursor.execute("CREATE TABLE IF NOT EXISTS report_topics (topic TEXT PRIMARY KEY, event TEXT NOT NULL)")
         cursor.executemany(
             "INSERT INTO report_topics VALUES (?, ?) ON CONFLICT (topic) DO NOTHING",
@@ -69,11 +72,11 @@ class ReportView:
                 continue
             deadline = d["deadline"]
             due_name, due_on = (deadline["_data_"]["name"], deadline["_data_"]["due_on"]) if deadline else (None, None)
-            steps.append((r.originator_id, r.version, at, name, d["state"], due_name, due_on))
+            steps.append((r.originator_id, r.version, at, name, d["state"], due_name, due_on, d["actor"]))
         if complaints:
             cursor.executemany("INSERT INTO report_complaints VALUES (?, ?, ?, ?, ?, ?)", complaints)
         if steps:
-            cursor.executemany("INSERT INTO report_steps VALUES (?, ?, ?, ?, ?, ?, ?)", steps)
+            cursor.executemany("INSERT INTO report_steps VALUES (?, ?, ?, ?, ?, ?, ?, ?)", steps)
 
     def apply_sqlite(self, cursor: Cursor, table: str, after: int, upto: int) -> None:
         """The same rows as `apply`, written by SQLite from its own log table."""
@@ -91,10 +94,15 @@ class ReportView:
         cursor.execute(
             f"INSERT INTO report_steps SELECT originator_id, originator_version, {at}, t.event, "
             "json_extract(s, '$.state'), json_extract(s, '$.deadline._data_.name'), "
-            f"json_extract(s, '$.deadline._data_.due_on') FROM ({batch}) AS b "
+            f"json_extract(s, '$.deadline._data_.due_on'), json_extract(s, '$.actor') FROM ({batch}) AS b "
             "JOIN report_topics t ON t.topic = b.topic",
             (after, upto),
         )
+
+    def drop(self, cursor: Cursor) -> None:
+        """Remove the tables."""
+        for table in ("report_steps", "report_complaints", "report_topics"):
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
     def clear(self, cursor: Cursor) -> None:
         """Empty both tables."""

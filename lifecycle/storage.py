@@ -86,6 +86,9 @@ class Cursor(Protocol):
 
     def fetchone(self) -> Any: ...
 
+    @property
+    def description(self) -> Any: ...
+
 
 class ViewStore:
     """The tables of views beside the events; SQL is written with `?` placeholders."""
@@ -169,6 +172,10 @@ class _Placeholders:
 
     def fetchone(self) -> Any:
         return self.cursor.fetchone()
+
+    @property
+    def description(self) -> Any:
+        return self.cursor.description
 
     @property
     def rowcount(self) -> int:

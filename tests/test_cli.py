@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from pathlib import Path
@@ -244,3 +246,52 @@ def test_json_reports_a_failure_with_its_timeline(tmp_path: Path) -> None:
     [complaint] = json.loads(result.stdout)["files"][0]["complaints"]
     assert complaint["passed"] is False and complaint["status"] == "Resolved"
     assert [step["event"] for step in complaint["timeline"]] == ["filed", "responded", "accepted"]
+
+
+def test_history_redacts_personal_data_unless_asked(tmp_path: Path) -> None:
+    db = f"{tmp_path}/h.db"
+    run(
+        "file",
+        "--business",
+        "Shop",
+        "--type",
+        "Billing Issues",
+        "--at",
+        "2024-03-04",
+        "--ref",
+        "h1",
+        "--consumer",
+        "Jane Roe",
+        "--text",
+        "Jane Roe, order 123456, mail jane@example.com",
+        "--db",
+        db,
+    )
+    run("record", "h1", "responded", "--at", "2024-03-05", "--text", "Call Jane on 555-123-4567", "--db", db)
+    shown = json.loads(run("history", "h1", "--db", db, "--json").stdout)
+    assert [e["event"] for e in shown["events"]] == ["filed", "responded"]
+    text = json.dumps(shown)
+    for private in ("Jane", "Roe", "123456", "jane@example.com", "555-123-4567"):
+        assert private not in text
+    assert shown["events"][0]["consumer"] == "********"
+    plain = json.loads(run("history", "h1", "--db", db, "--json", "--unredacted").stdout)
+    assert plain["events"][0]["consumer"] == "Jane Roe" and "555-123-4567" in plain["events"][1]["text"]
+    earlier = json.loads(run("history", "h1", "--db", db, "--json", "--as-of", "2024-03-04").stdout)
+    assert [e["event"] for e in earlier["events"]] == ["filed"] and earlier["state"] == "received"
+    before = run("history", "h1", "--db", db, "--as-of", "2024-03-01")
+    assert before.exit_code == 2 and "was not yet filed" in before.stderr
+    unknown = run("history", "nope", "--db", db)
+    assert unknown.exit_code == 2 and unknown.stderr.strip() == "error: unknown complaint 'nope'"
+    assert "Traceback" not in unknown.output
+
+
+def test_audit_command_formats(tmp_path: Path) -> None:
+    db = f"{tmp_path}/a.db"
+    assert run("replay", str(ROOT / "scenarios"), "--db", db).exit_code == 0
+    found = json.loads(run("audit", "--db", db, "--event", "reopened", "--json").stdout)["events"]
+    reopened = json.loads(run("report", "--db", db, "--format", "json", "--as-of", "2025-06-30").stdout)
+    assert len(found) == reopened["total"]["reopen_count"] > 0
+    assert all(e["actor"] == "business" and e["state"] == "awaiting_consumer" for e in found)
+    rows = list(csv.DictReader(io.StringIO(run("audit", "--db", db, "--status", "Unresolved", "--csv").stdout)))
+    assert rows and all(r["reference"] for r in rows)
+    assert run("audit", "--db", db, "--since", "2024-02-30").exit_code == 2

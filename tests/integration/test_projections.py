@@ -50,6 +50,7 @@ class Crashing:
     """The report view, failing in the middle of its third batch (after writing part of it)."""
 
     name = "report"
+    schema = 2
 
     def __init__(self, view: ReportView) -> None:
         self.view, self.batches = view, 0
@@ -59,6 +60,9 @@ class Crashing:
 
     def clear(self, cursor: Cursor) -> None:
         self.view.clear(cursor)
+
+    def drop(self, cursor: Cursor) -> None:
+        self.view.drop(cursor)
 
     def apply(self, cursor: Cursor, records: Sequence[Record]) -> None:
         self.batches += 1

@@ -1,0 +1,92 @@
+"""Audit queries across complaints, served by the indexes of the report view."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from .domain.profile import Profile
+from .projection import EPOCH, MICROSECOND, micros
+from .storage import ViewStore
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One recorded event, with its complaint."""
+
+    reference: str
+    business: str
+    complaint_type: str
+    version: int
+    at: datetime
+    event: str
+    actor: str
+    state: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready form."""
+        return {**asdict(self), "at": self.at.isoformat()}
+
+
+def states_with_status(profiles: Mapping[str, Profile], status: str) -> set[str]:
+    """The states that carry `status` ('Open' and 'Declined' too) in any profile."""
+    found = set()
+    for profile in profiles.values():
+        rules = profile.rules
+        for state in rules.states:
+            label = rules.status(state) or ("Declined" if state in rules.unpublished else "Open")
+            if label.lower() == status.lower():
+                found.add(state)
+    return found
+
+
+def audit(
+    store: ViewStore,
+    profiles: Mapping[str, Profile],
+    *,
+    business: str | None = None,
+    complaint_type: str | None = None,
+    event: str | None = None,
+    actor: str | None = None,
+    status: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = 100,
+) -> list[AuditEntry]:
+    """Events matching every given filter, newest first (effective time), at most `limit`."""
+    where: list[str] = []
+    params: list[Any] = []
+    for column, value in (
+        ("c.business", business),
+        ("c.complaint_type", complaint_type),
+        ("s.event", event),
+        ("s.actor", actor),
+    ):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    if since is not None:
+        where.append("s.at >= ?")
+        params.append(micros(since))
+    if until is not None:
+        where.append("s.at <= ?")
+        params.append(micros(until))
+    if status is not None:
+        states = sorted(states_with_status(profiles, status)) or ["-"]
+        marks = ", ".join("?" for _ in states)
+        where.append(
+            "s.complaint_id IN (SELECT l.complaint_id FROM report_steps l WHERE l.state IN "
+            f"({marks}) AND l.version = (SELECT MAX(m.version) FROM report_steps m "
+            "WHERE m.complaint_id = l.complaint_id))"
+        )
+        params.extend(states)
+    sql = (
+        "SELECT c.reference, c.business, c.complaint_type, s.version, s.at, s.event, s.actor, s.state "
+        "FROM report_steps s JOIN report_complaints c ON c.complaint_id = s.complaint_id"
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + " ORDER BY s.at DESC, c.reference, s.version DESC LIMIT ?"
+    )
+    rows = store.query(sql, [*params, limit])
+    return [AuditEntry(r[0], r[1], r[2], r[3], EPOCH + r[4] * MICROSECOND, r[5], r[6], r[7]) for r in rows]
