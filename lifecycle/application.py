@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -13,6 +14,7 @@ from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import JSONTranscoder, RecordConflictError
 
 from .audit import AuditEntry, audit
+from .chain import ChainView, verify
 from .deadlines import DUE, DeadlineView
 from .domain.bbb import PROFILES
 from .domain.complaint import Complaint
@@ -102,11 +104,31 @@ class Lifecycle(Application[UUID]):
         self.views = ViewStore(self.database)
         self.deadline_index = Projector(self, self.views, DeadlineView())
         self.report_view = Projector(self, self.views, ReportView(self.profiles))
+        self.chain = Projector(self, self.views, ChainView())
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
         transcoder.register(DeadlineAsDict())
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        """Save, then link the new events into the hash chain at once."""
+        recordings = super().save(*objs, **kwargs)
+        self.chain.catch_up()
+        return recordings
+
+    def verify(self) -> tuple[int, str | None]:
+        """Recompute the hash chain; the number of links checked and the first broken one, described."""
+        checked, broken = verify(self.chain)
+        if broken is None:
+            return checked, None
+        with suppress(Exception):  # a damaged store may not decode: then the id names the complaint
+            self.report_view.catch_up()
+        rows = self.views.query(
+            "SELECT reference FROM report_complaints WHERE complaint_id = ?", (broken.complaint_id,)
+        )
+        name = rows[0][0] if rows else broken.complaint_id
+        return checked, f"complaint {name} version {broken.version}: {broken.reason}"
 
     def close(self) -> None:
         """Release the database connections."""

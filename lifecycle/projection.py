@@ -32,6 +32,8 @@ class Record:
     version: int
     topic: str
     data: dict[str, Any]
+    raw: bytes
+    """The event's state exactly as stored."""
 
 
 def micros(value: Any) -> int | None:
@@ -127,7 +129,7 @@ class Projector:
         done = 0
         position = self.position()
         while True:
-            records = self._read(position)
+            records = self.read(position)
             if not records:
                 return done
             try:
@@ -161,7 +163,7 @@ class Projector:
             if progress:
                 progress(count)
 
-    def _read(self, position: int) -> list[Record]:
+    def read(self, position: int) -> list[Record]:
         """The next batch of the notification log after `position`."""
         if self.store.events_table:  # SQLite: the log's own table, without building objects
             rows = self.store.query(
@@ -169,12 +171,12 @@ class Projector:
                 "WHERE rowid > ? ORDER BY rowid LIMIT ?",
                 (position, self.batch_size),
             )
-            return [Record(r[0], r[1], r[2], r[3], loads(r[4])) for r in rows]
+            return [Record(r[0], r[1], r[2], r[3], loads(r[4]), r[4]) for r in rows]
         notifications = self.app.recorder.select_notifications(
             start=position, limit=self.batch_size, inclusive_of_start=False
         )
         return [
-            Record(n.id, UUID(str(n.originator_id)).hex, n.originator_version, n.topic, loads(n.state))
+            Record(n.id, UUID(str(n.originator_id)).hex, n.originator_version, n.topic, loads(n.state), n.state)
             for n in notifications
         ]
 
