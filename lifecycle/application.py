@@ -11,7 +11,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate, event
-from eventsourcing.persistence import JSONTranscoder, RecordConflictError
+from eventsourcing.persistence import JSONTranscoder, Mapper, RecordConflictError
 
 from .audit import AuditEntry, audit
 from .chain import ChainView, verify
@@ -20,6 +20,7 @@ from .domain.bbb import PROFILES
 from .domain.complaint import Complaint
 from .domain.errors import DuplicateComplaint, InvalidInput, LifecycleError, UnknownComplaint
 from .domain.profile import Deadline, Profile
+from .personal import KeyStore, SealedAsText, SealingMapper
 from .projection import Projector, micros
 from .reporting import Report, ReportView, build, end_of
 from .storage import ViewStore, prepare, resolve
@@ -96,18 +97,33 @@ class Lifecycle(Application[UUID]):
     ) -> None:
         self.database = resolve(db)
         prepare(self.database)
+        self.views = ViewStore(self.database)
+        self.keys = KeyStore(self.views)
         super().__init__(env=self.database.env)
         self.profiles = dict(profiles or PROFILES)
         if default_profile not in self.profiles:
             raise InvalidInput(f"unknown profile {default_profile!r}")
         self.default_profile = default_profile
-        self.views = ViewStore(self.database)
         self.deadline_index = Projector(self, self.views, DeadlineView())
         self.report_view = Projector(self, self.views, ReportView(self.profiles))
         self.chain = Projector(self, self.views, ChainView())
 
+    def construct_mapper(self) -> Mapper[UUID]:
+        """A mapper that seals personal data under the complaint's key."""
+        return SealingMapper(self.construct_transcoder(), self.keys)
+
+    def erase(self, reference: str | None = None, consumer: str | None = None) -> int:
+        """Make one complaint's, or one consumer's, personal data unreadable everywhere; returns keys destroyed."""
+        if (reference is None) == (consumer is None):
+            raise InvalidInput("erase one complaint (reference) or one consumer, not both or neither")
+        if reference is not None:
+            self.get(reference)  # unknown references are an error, not a silent no-op
+            return self.keys.erase([Complaint.create_id(reference).hex])
+        return self.keys.erase(consumer=consumer)
+
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
+        transcoder.register(SealedAsText())
         transcoder.register(DateAsISO())
         transcoder.register(DeadlineAsDict())
 
@@ -357,6 +373,11 @@ class Lifecycle(Application[UUID]):
             if filters.get(key) is not None:
                 filters[key] = self._moment(filters[key])
         return audit(self.views, self.profiles, limit=limit, **filters)
+
+    def references(self) -> list[str]:
+        """Every complaint's reference, in filing order."""
+        self.report_view.catch_up()
+        return [r[0] for r in self.views.query("SELECT reference FROM report_complaints ORDER BY filed_at, reference")]
 
     def due(self, until: Moment, limit: int = 1000) -> list[str]:
         """References of complaints with a deadline lapsing by `until`, from the deadline index."""

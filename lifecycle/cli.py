@@ -21,6 +21,7 @@ from .audit import AuditEntry
 from .diagram import mermaid, replace_block
 from .domain.bbb import PROFILES
 from .domain.errors import LifecycleError
+from .personal import ERASED
 from .redaction import redact, stars
 from .replay import FileResult, describe, replay
 from .report_format import as_csv, as_html, as_json, as_table
@@ -267,28 +268,9 @@ def history(reference: str, as_of: str | None, as_json: bool, unredacted: bool, 
         if not steps:
             fail(f"complaint {reference} was not yet filed at {as_of}")
         profile = app.profile(str(steps[0].facts["profile"]))
-    names = [] if unredacted else [str(steps[0].facts.get("consumer") or "")]
-    show_text = (lambda t: t) if unredacted else (lambda t: redact(t, names))
+    consumer = steps[0].facts.get("consumer")
     state = steps[-1].state_after
-    events: list[dict[str, Any]] = [
-        {
-            "version": h.version,
-            "event": h.event,
-            "at": h.at.isoformat(),
-            "recorded_at": h.recorded_at.isoformat(),
-            "actor": h.actor,
-            "state_before": h.state_before,
-            "state_after": h.state_after,
-            "text": show_text(h.text),
-            **(
-                {"consumer": h.facts.get("consumer") if unredacted else stars(str(h.facts.get("consumer") or ""))}
-                if h.event == "filed"
-                else {}
-            ),
-            **({"good_faith": h.facts["good_faith"]} if "good_faith" in h.facts else {}),
-        }
-        for h in steps
-    ]
+    events = [_event_document(reference, h, unredacted, consumer) for h in steps]
     status = profile.rules.status(state)
     if as_json:
         doc = {"reference": reference, "as_of": as_of, "state": state, "status": status, "events": events}
@@ -358,6 +340,60 @@ def audit_command(
                 f"-> {r['state']}  {r['business']} / {r['complaint_type']}"
             )
         click.echo(f"{len(rows)} events", err=True)
+
+
+def _event_document(reference: str, h: Any, unredacted: bool, consumer: str | None) -> dict[str, Any]:
+    """One history entry for output: personal data redacted unless asked for."""
+    names = [] if unredacted else [consumer]
+    document = {
+        "reference": reference,
+        "version": h.version,
+        "event": h.event,
+        "at": h.at.isoformat(),
+        "recorded_at": h.recorded_at.isoformat(),
+        "actor": h.actor,
+        "state_before": h.state_before,
+        "state_after": h.state_after,
+        "text": h.text if unredacted else redact(h.text, names),
+    }
+    if h.event == "filed":
+        document["business"] = h.facts.get("business")
+        document["complaint_type"] = h.facts.get("complaint_type")
+        document["consumer"] = consumer if unredacted or consumer in (None, ERASED) else stars(consumer)
+    if "good_faith" in h.facts:
+        document["good_faith"] = h.facts["good_faith"]
+    return document
+
+
+@main.command()
+@click.option("--unredacted", is_flag=True, help="Include personal data instead of asterisks.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of stdout.")
+@db_option
+def export(unredacted: bool, out: Path | None, db: str) -> None:
+    """Every event of every complaint as JSON lines, personal data redacted by default."""
+    with engine(db) as app:
+        lines = []
+        for reference in app.references():
+            steps = app.history(reference)
+            consumer = steps[0].facts.get("consumer")
+            lines += [json.dumps(_event_document(reference, h, unredacted, consumer)) for h in steps]
+    text = "".join(f"{line}\n" for line in lines)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {len(lines)} events to {out}", err=True)
+
+
+@main.command()
+@click.option("--ref", "reference", help="Erase this complaint's personal data.")
+@click.option("--consumer", help="Erase the personal data of every complaint of this consumer.")
+@db_option
+def erase(reference: str | None, consumer: str | None, db: str) -> None:
+    """Make personal data unreadable everywhere by destroying its keys; the history stays verifiable."""
+    with engine(db) as app:
+        count = app.erase(reference, consumer)
+    click.echo(f"erased the personal data of {count} complaint(s)")
 
 
 @main.command()

@@ -89,6 +89,9 @@ class Cursor(Protocol):
     @property
     def description(self) -> Any: ...
 
+    @property
+    def rowcount(self) -> int: ...
+
 
 class ViewStore:
     """The tables of views beside the events; SQL is written with `?` placeholders."""
