@@ -238,13 +238,14 @@ class Lifecycle(Application[UUID]):
     def _change(self, reference: str, act: Callable[[Complaint, Profile], Any]) -> Any:
         """Load, act, save; on a version conflict load again and retry."""
         for _ in range(RETRIES):
-            complaint = self.get(reference)
-            result = act(complaint, self.profile(complaint.profile))
-            try:
-                self.save(complaint)
-                return result
-            except RecordConflictError:
-                continue
+            with self.keys.cached():
+                complaint = self.get(reference)
+                result = act(complaint, self.profile(complaint.profile))
+                try:
+                    self.save(complaint)
+                    return result
+                except RecordConflictError:
+                    continue
         raise ConcurrentChange(f"complaint {reference}: changed by another writer {RETRIES} times; not recorded")
 
     def _counter(self) -> ReferenceCounter:
@@ -319,7 +320,9 @@ class Lifecycle(Application[UUID]):
         version = None if as_of is None else self._version_at(reference, complaint_id, as_of)
         if version == 0:
             return []
-        for e in self.events.get(complaint_id, lte=version):
+        with self.keys.cached():
+            events = list(self.events.get(complaint_id, lte=version))
+        for e in events:
             payload = {k: v for k, v in vars(e).items() if k not in HIDDEN}
             after = payload.pop("state")
             facts = {k: v for k, v in payload.items() if k not in SHOWN}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 from base64 import b64decode, b64encode
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,6 +52,7 @@ class KeyStore:
 
     def __init__(self, store: ViewStore) -> None:
         self.store = store
+        self._cache: dict[str, bytes | None] | None = None
         with store.transaction() as cursor:
             cursor.execute(
                 "CREATE TABLE IF NOT EXISTS lifecycle_keys (complaint_id TEXT PRIMARY KEY, consumer TEXT, "
@@ -57,8 +60,28 @@ class KeyStore:
             )
             cursor.execute("CREATE INDEX IF NOT EXISTS lifecycle_keys_by_consumer ON lifecycle_keys (consumer)")
 
+    @contextmanager
+    def cached(self) -> Iterator[None]:
+        """Within one command, look each complaint's key up once (erasure elsewhere applies to the next)."""
+        outer = self._cache is not None
+        if not outer:
+            self._cache = {}
+        try:
+            yield
+        finally:
+            if not outer:
+                self._cache = None
+
     def key(self, complaint_id: str, consumer: str | None = None, create: bool = False) -> bytes | None:
         """The complaint's key (made when first needed); None once erased (the row stays, keyless)."""
+        if self._cache is not None and self._cache.get(complaint_id) is not None:
+            return self._cache[complaint_id]
+        found = self._key(complaint_id, consumer, create)
+        if self._cache is not None:
+            self._cache[complaint_id] = found
+        return found
+
+    def _key(self, complaint_id: str, consumer: str | None, create: bool) -> bytes | None:
         if create:
             with self.store.transaction() as cursor:
                 cursor.execute(

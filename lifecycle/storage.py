@@ -117,6 +117,9 @@ class ViewStore:
             with pg.cursor() as cur:
                 cur.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.database.schema}"')
                 cur.execute(f'SET search_path TO "{self.database.schema}"')
+                # Views commit their rows and position together; a crash may lose the last commits of
+                # both (never one without the other), and the next catch-up redoes them.
+                cur.execute("SET synchronous_commit TO off")
             pg.commit()
             return pg
         path = ":memory:" if self.database.kind == "memory" else self.database.path
