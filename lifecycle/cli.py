@@ -43,6 +43,15 @@ def fail(message: str) -> NoReturn:
     sys.exit(BAD_INPUT)
 
 
+def emit(text: str, out: Path | None, note: str) -> None:
+    """Data to stdout, or to `out` with a note on stderr."""
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    out.write_text(text, encoding="utf-8")
+    click.echo(note, err=True)
+
+
 @contextmanager
 def engine(db: str) -> Iterator[Lifecycle]:
     """An application on `db`; bad input becomes a one-line error."""
@@ -177,12 +186,7 @@ def report(business: str | None, as_of: str | None, fmt: str, out: Path | None, 
         result = app.report(business, as_of)
     if business is not None and not result.businesses:
         fail(f"no complaints for business {business!r} filed by {result.as_of}")
-    text = {"table": as_table, "json": as_json, "csv": as_csv, "html": as_html}[fmt](result)
-    if out is None:
-        click.echo(text, nl=False)
-    else:
-        out.write_text(text, encoding="utf-8")
-        click.echo(f"wrote {out}", err=True)
+    emit({"table": as_table, "json": as_json, "csv": as_csv, "html": as_html}[fmt](result), out, f"wrote {out}")
 
 
 @main.command()
@@ -377,12 +381,7 @@ def export(unredacted: bool, out: Path | None, db: str) -> None:
             steps = app.history(reference)
             consumer = steps[0].facts.get("consumer")
             lines += [json.dumps(_event_document(reference, h, unredacted, consumer)) for h in steps]
-    text = "".join(f"{line}\n" for line in lines)
-    if out is None:
-        click.echo(text, nl=False)
-    else:
-        out.write_text(text, encoding="utf-8")
-        click.echo(f"wrote {len(lines)} events to {out}", err=True)
+    emit("".join(f"{line}\n" for line in lines), out, f"wrote {len(lines)} events to {out}")
 
 
 @main.command()
