@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -88,10 +88,6 @@ class RuleTable:
     def status(self, state: str) -> str | None:
         """The published status of a closing state; None while open or when unpublished."""
         return self.closing.get(state)
-
-    def sources(self) -> Sequence[str]:
-        """States that have at least one outgoing row."""
-        return list(dict.fromkeys(rule.source for rule in self.rules))
 
 
 def simple_paths(table: RuleTable) -> list[tuple[Rule, ...]]:
