@@ -25,7 +25,7 @@ from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
 from lifecycle import Lifecycle
-from lifecycle.storage import prepare, resolve
+from lifecycle.storage import resolve
 
 STEPS = ("responded", "rejected", "responded", "accepted")
 
@@ -85,9 +85,7 @@ def measure(url: str, count: int, cleanup: Callable[[], None]) -> dict[str, floa
         seconds = lifecycle_run(app, count)
         size = mean_event_size(app)
         app.close()
-        database = resolve(url)
-        prepare(database)
-        plain = PlainApp(env=database.env)
+        plain = PlainApp(env=resolve(url).env)  # the Lifecycle above made the schema
         probe = Plain("x")
         overhead = len(plain.mapper.to_stored_event(probe.collect_events()[0]).state) - 1
         baseline = plain_run(plain, count, "x" * max(1, int(size) - overhead))

@@ -10,7 +10,6 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import JSONTranscoder, Mapper, RecordConflictError
 
 from .audit import AuditEntry, audit
@@ -19,11 +18,12 @@ from .deadlines import DUE, DeadlineView
 from .domain.bbb import PROFILES
 from .domain.complaint import Complaint
 from .domain.errors import DuplicateComplaint, InvalidInput, LifecycleError, UnknownComplaint
-from .domain.profile import Deadline, Profile
+from .domain.profile import Deadline, Profile, parse_time
 from .personal import KeyStore, SealedAsText, SealingMapper
 from .projection import Projector, micros
+from .references import ReferenceSequence
 from .reporting import Report, ReportView, build, end_of
-from .storage import ViewStore, prepare, resolve
+from .storage import ViewStore, resolve
 from .transcodings import DateAsISO, DeadlineAsDict
 
 Moment = datetime | date | str
@@ -32,25 +32,6 @@ RETRIES = 5
 
 class ConcurrentChange(LifecycleError):
     """Another writer kept changing the complaint; the command was not recorded."""
-
-
-class ReferenceCounter(Aggregate):
-    """Hands out generated references C-000001, C-000002, ... without gaps or repeats."""
-
-    ID = UUID("00000000-0000-5000-8000-000000000001")
-
-    @staticmethod
-    def create_id() -> UUID:
-        """There is one counter per store."""
-        return ReferenceCounter.ID
-
-    @event("Started")
-    def __init__(self) -> None:
-        self.last = 0
-
-    @event("Issued")
-    def issue(self, number: int) -> None:
-        self.last = number
 
 
 @dataclass(frozen=True)
@@ -96,16 +77,17 @@ class Lifecycle(Application[UUID]):
         default_profile: str = "bbb",
     ) -> None:
         self.database = resolve(db)
-        prepare(self.database)
         self.views = ViewStore(self.database)
+        self.views.connection()  # creates the PostgreSQL schema before eventsourcing connects
         self.keys = KeyStore(self.views)
+        self.sequence = ReferenceSequence(self.views)
         super().__init__(env=self.database.env)
         self.profiles = dict(profiles or PROFILES)
         if default_profile not in self.profiles:
             raise InvalidInput(f"unknown profile {default_profile!r}")
         self.default_profile = default_profile
         self.deadline_index = Projector(self, self.views, DeadlineView())
-        self.report_view = Projector(self, self.views, ReportView(self.profiles))
+        self.report_view = Projector(self, self.views, ReportView())
         self.chain = Projector(self, self.views, ChainView())
 
     def construct_mapper(self) -> Mapper[UUID]:
@@ -166,21 +148,18 @@ class Lifecycle(Application[UUID]):
     ) -> str:
         """File a complaint; returns its reference (generated like C-000123 when not given)."""
         chosen = self.profile(profile or self.default_profile)
+        moment = chosen.instant(at)
+        chosen.check_type(complaint_type)  # before a number is taken
         for _ in range(RETRIES):
-            counter = None if reference else self._counter()
-            ref = reference or f"C-{counter.last + 1:06d}"  # type: ignore[union-attr]
-            complaint = Complaint.file(
-                chosen, ref, business, complaint_type, chosen.instant(at), consumer, text, desired_outcome
-            )
-            if counter is not None:
-                counter.issue(counter.last + 1)
+            ref = reference or self.sequence.next()
+            complaint = Complaint.file(chosen, ref, business, complaint_type, moment, consumer, text, desired_outcome)
             try:
-                self.save(complaint, *([counter] if counter else []))
+                self.save(complaint)
                 return ref
-            except RecordConflictError:
+            except RecordConflictError:  # the reference exists: given, it is a duplicate; generated, take the next
                 if reference:
                     raise DuplicateComplaint(reference) from None
-        raise ConcurrentChange("could not generate a reference: too many concurrent filings")
+        raise ConcurrentChange(f"could not generate a free reference in {RETRIES} tries")
 
     def forward(self, reference: str, at: Moment, text: str | None = None) -> None:
         """The bureau sends the complaint to the business."""
@@ -247,13 +226,6 @@ class Lifecycle(Application[UUID]):
                 except RecordConflictError:
                     continue
         raise ConcurrentChange(f"complaint {reference}: changed by another writer {RETRIES} times; not recorded")
-
-    def _counter(self) -> ReferenceCounter:
-        try:
-            counter: ReferenceCounter = self.repository.get(ReferenceCounter.ID)
-        except AggregateNotFoundError:
-            counter = ReferenceCounter()
-        return counter
 
     # --- queries --------------------------------------------------------------------
 
@@ -361,20 +333,22 @@ class Lifecycle(Application[UUID]):
         )
         return int(rows[0][0] or 0)
 
-    def _moment(self, value: Moment) -> datetime:
-        """A moment; a bare date means the end of that day in the default profile's zone."""
+    def _moment(self, value: Moment, day_ends: bool = True) -> datetime:
+        """A moment; a bare date means the end of that day (or its start) in the default profile's zone."""
         profile = self.profile(self.default_profile)
-        if isinstance(value, datetime) or (isinstance(value, str) and len(value) > 10):
+        if isinstance(value, str):
+            value = parse_time(value)
+        if isinstance(value, datetime) or not day_ends:
             return profile.instant(value)
-        return end_of(value if isinstance(value, date) else date.fromisoformat(_checked_date(value)), profile)
+        return end_of(value, profile)
 
     def audit(self, limit: int = 100, **filters: Any) -> list[AuditEntry]:
         """Events across complaints matching `filters` (business, complaint_type, event, actor, status,
         since, until), newest first."""
         self.report_view.catch_up()
         for key in ("since", "until"):
-            if filters.get(key) is not None:
-                filters[key] = self._moment(filters[key])
+            if filters.get(key) is not None:  # a bare date: since its start, until its end
+                filters[key] = self._moment(filters[key], day_ends=key == "until")
         return audit(self.views, self.profiles, limit=limit, **filters)
 
     def references(self) -> list[str]:
@@ -394,14 +368,6 @@ class Lifecycle(Application[UUID]):
 
 HIDDEN = {"originator_id", "originator_version", "timestamp", "originator_topic"}
 SHOWN = {"at", "actor", "text", "deadline"}
-
-
-def _checked_date(text: str) -> str:
-    try:
-        date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(f"not an ISO 8601 date: {text!r}") from None
-    return text
 
 
 def _event_name(e: Any) -> str:

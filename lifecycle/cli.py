@@ -316,8 +316,6 @@ def audit_command(
 ) -> None:
     """Events across complaints that match every filter, newest first."""
     with engine(db) as app:
-        if since is not None and len(since) == 10:
-            since = f"{since}T00:00:00"
         entries = app.audit(
             limit=limit,
             business=business,

@@ -54,9 +54,9 @@ class KeyStore:
         self.store = store
         self._cache: dict[str, bytes | None] | None = None
         with store.transaction() as cursor:
+            blob = "BLOB" if store.dialect == "sqlite" else "BYTEA"
             cursor.execute(
-                "CREATE TABLE IF NOT EXISTS lifecycle_keys (complaint_id TEXT PRIMARY KEY, consumer TEXT, "
-                "key BYTEA)".replace("BYTEA", "BLOB" if store.dialect == "sqlite" else "BYTEA")
+                f"CREATE TABLE IF NOT EXISTS lifecycle_keys (complaint_id TEXT PRIMARY KEY, consumer TEXT, key {blob})"
             )
             cursor.execute("CREATE INDEX IF NOT EXISTS lifecycle_keys_by_consumer ON lifecycle_keys (consumer)")
 

@@ -101,9 +101,6 @@ class Projector:
         self.app, self.store, self.view, self.batch_size = app, store, view, batch_size
         with store.transaction() as cursor:
             cursor.execute(POSITIONS)
-            cursor.execute("SELECT * FROM lifecycle_positions WHERE 1 = 0")
-            if "schema" not in [column[0] for column in cursor.description]:  # written by version 0.1.0
-                cursor.execute("ALTER TABLE lifecycle_positions ADD COLUMN schema INTEGER NOT NULL DEFAULT 0")
             cursor.execute("SELECT schema FROM lifecycle_positions WHERE view = ?", (view.name,))
             found = cursor.fetchone()
             if found is not None and found[0] != view.schema:  # tables of another layout: start again
@@ -186,7 +183,7 @@ class Projector:
                 "UPDATE lifecycle_positions SET position = ? WHERE view = ? AND position = ?",
                 (new, self.view.name, old),
             )
-            if getattr(cursor, "rowcount", 1) != 1:
+            if cursor.rowcount != 1:
                 raise Moved
             self.view.apply(cursor, records)
 

@@ -17,7 +17,6 @@ from .storage import Cursor, ViewStore
 
 FILED_TOPIC = f"{Complaint.__module__}:{Complaint.__qualname__}.Filed"
 STEP_TOPICS = {f"{cls.__module__}:{cls.__qualname__}": name for name, cls in EVENT_CLASSES.items()}
-RESPONSES = ("responded", "reopened")
 OPEN = "Open"
 DAY = 86_400_000_000
 
@@ -27,9 +26,6 @@ class ReportView:
 
     name = "report"
     schema = 2
-
-    def __init__(self, profiles: Mapping[str, Profile]) -> None:
-        self.profiles = profiles
 
     def create(self, cursor: Cursor) -> None:
         """The complaints and steps tables, with the indexes as-of queries use."""
@@ -56,7 +52,6 @@ class ReportView:
     def apply(self, cursor: Cursor, records: Sequence[Record]) -> None:
         """One complaint row per filing, one step row per event; nothing personal is copied."""
         complaints, steps = [], []
-        names = STEP_TOPICS
         for r in records:
             d = r.data
             if r.topic == FILED_TOPIC:
@@ -65,9 +60,9 @@ class ReportView:
                     (r.originator_id, d["reference"], d["business"], d["complaint_type"], d["profile"], at)
                 )
                 name = "filed"
-            elif r.topic in names:
+            elif r.topic in STEP_TOPICS:
                 at = micros(d["at"])
-                name = names[r.topic]
+                name = STEP_TOPICS[r.topic]
             else:
                 continue
             deadline = d["deadline"]
@@ -147,9 +142,10 @@ def as_of(
 ) -> list[AsOf]:
     """Every complaint filed by `moment` (of one business, or all) as it stood then."""
     t = micros(moment)
+    params: list[Any]
     sql, params = AS_OF, [t, t, t, t]
     if business is not None:
-        sql, params = sql + " AND c.business = ?", [*params, business]  # type: ignore[list-item]
+        sql, params = sql + " AND c.business = ?", [*params, business]
     due = ResponseDue(profiles)
     return [
         AsOf(r[0], r[1], r[2], r[3], r[4], due(r[3], r[4]), r[5], r[6], r[7], r[8], r[9], r[10])

@@ -87,9 +87,6 @@ class Cursor(Protocol):
     def fetchone(self) -> Any: ...
 
     @property
-    def description(self) -> Any: ...
-
-    @property
     def rowcount(self) -> int: ...
 
 
@@ -180,17 +177,5 @@ class _Placeholders:
         return self.cursor.fetchone()
 
     @property
-    def description(self) -> Any:
-        return self.cursor.description
-
-    @property
     def rowcount(self) -> int:
         return int(self.cursor.rowcount)
-
-
-def prepare(database: Database) -> None:
-    """Create what the event store needs before eventsourcing connects (a PostgreSQL schema)."""
-    if database.kind == "postgres" and database.schema != "public":
-        store = ViewStore(database)
-        store.connection()
-        store.close()

@@ -75,7 +75,7 @@ class Crashing:
 def test_an_interrupted_projection_resumes_without_double_counting(open_app: Opener) -> None:
     writer = open_app()
     populate(writer, 60, seed=3)
-    crashing = Crashing(ReportView(writer.profiles))
+    crashing = Crashing(ReportView())
     runner = Projector(writer, writer.views, crashing, batch_size=25)
     with pytest.raises(OSError):
         runner.rebuild()
