@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .application import ConcurrentChange, Lifecycle, Step, Summary
-    from .domain.bbb import BBB, PROFILES
+    from .domain.bbb import BBB
+    from .domain.cfpb import CFPB
+    from .domain.profiles import PROFILES
     from .domain.errors import (
         DuplicateComplaint,
         IllegalEvent,
@@ -23,7 +25,8 @@ _HOMES = {
     "Step": "application",
     "Summary": "application",
     "BBB": "domain.bbb",
-    "PROFILES": "domain.bbb",
+    "CFPB": "domain.cfpb",
+    "PROFILES": "domain.profiles",
     "DuplicateComplaint": "domain.errors",
     "IllegalEvent": "domain.errors",
     "InvalidInput": "domain.errors",
@@ -33,6 +36,7 @@ _HOMES = {
 }
 __all__ = [
     "BBB",
+    "CFPB",
     "ConcurrentChange",
     "DuplicateComplaint",
     "IllegalEvent",

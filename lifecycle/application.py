@@ -15,7 +15,7 @@ from eventsourcing.persistence import JSONTranscoder, Mapper, RecordConflictErro
 from .audit import AuditEntry, audit
 from .chain import ChainView, verify
 from .deadlines import DUE, DeadlineView
-from .domain.bbb import PROFILES
+from .domain.profiles import PROFILES
 from .domain.complaint import Complaint
 from .domain.errors import DuplicateComplaint, InvalidInput, LifecycleError, UnknownComplaint
 from .domain.profile import Deadline, Profile, parse_time
@@ -47,6 +47,8 @@ class Step:
     state_after: str
     text: str | None
     facts: Mapping[str, Any]
+    timing: str | None = None
+    """None when `at` is exact; "day", "by" or "after" when an import knew less (see domain.complaint.TIMINGS)."""
 
 
 @dataclass(frozen=True)
@@ -297,11 +299,13 @@ class Lifecycle(Application[UUID]):
         for e in events:
             payload = {k: v for k, v in vars(e).items() if k not in HIDDEN}
             after = payload.pop("state")
-            facts = {k: v for k, v in payload.items() if k not in SHOWN}
+            name = payload.pop("event", None) or getattr(type(e), "name", "") or "filed"
+            facts = {**{k: v for k, v in payload.items() if k not in SHOWN}, **(payload.get("facts") or {})}
+            facts.pop("facts", None)
             steps.append(
                 Step(
                     e.originator_version,
-                    _event_name(e),
+                    name,
                     e.at,
                     e.timestamp,
                     e.actor,
@@ -309,6 +313,7 @@ class Lifecycle(Application[UUID]):
                     after,
                     getattr(e, "text", None),
                     facts,
+                    getattr(e, "timing", None),
                 )
             )
             before = after
@@ -316,11 +321,14 @@ class Lifecycle(Application[UUID]):
             raise UnknownComplaint(reference)
         return steps
 
-    def report(self, business: str | None = None, as_of: Moment | None = None) -> Report:
-        """Business profile figures as of a moment (a date means the end of that day; default now)."""
+    def report(self, business: str | None = None, as_of: Moment | None = None, years: int | None = 3) -> Report:
+        """Business profile figures as of a moment (a date means the end of that day; default now), over the
+        complaints filed in the `years` before it (None: every complaint filed by then)."""
+        if years is not None and years < 1:
+            raise InvalidInput(f"a report window is at least 1 year, not {years}")
         self.report_view.catch_up()
         moment = datetime.now(UTC) if as_of is None else self._moment(as_of)
-        return build(self.views, self.profiles, moment, business)
+        return build(self.views, self.profiles, moment, business, years)
 
     def _version_at(self, reference: str, complaint_id: UUID, as_of: Moment) -> int:
         """The complaint's last version in effect at `as_of`, from the index of effective times."""
@@ -367,8 +375,4 @@ class Lifecycle(Application[UUID]):
 
 
 HIDDEN = {"originator_id", "originator_version", "timestamp", "originator_topic"}
-SHOWN = {"at", "actor", "text", "deadline"}
-
-
-def _event_name(e: Any) -> str:
-    return getattr(type(e), "name", "") or "filed"
+SHOWN = {"at", "actor", "text", "deadline", "timing"}

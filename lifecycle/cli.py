@@ -19,7 +19,7 @@ from eventsourcing.persistence import PersistenceError
 from .application import Lifecycle
 from .audit import AuditEntry
 from .diagram import mermaid, replace_block
-from .domain.bbb import PROFILES
+from .domain.profiles import PROFILES
 from .domain.errors import LifecycleError
 from .personal import ERASED
 from .redaction import redact, stars
@@ -284,9 +284,17 @@ def history(reference: str, as_of: str | None, as_json: bool, unredacted: bool, 
     for e in events:
         text = f"  {e['text']}" if e["text"] else ""
         click.echo(
-            f"  {e['version']:>3}  {e['at']}  recorded {e['recorded_at']}  {e['event']:<32} by {e['actor']:<8} "
+            f"  {e['version']:>3}  {_when(e)}  recorded {e['recorded_at']}  {e['event']:<32} by {e['actor']:<8} "
             f"{e['state_before'] or '-'} -> {e['state_after']}{text}"
         )
+
+
+def _when(event: dict[str, Any]) -> str:
+    """The effective time as far as it is known: exact, the day only, or a bound."""
+    timing, at = event.get("timing"), str(event["at"])
+    if timing == "day":
+        return f"{at[:10]} (day only)"
+    return f"{timing} {at}" if timing else at
 
 
 @main.command("audit")
@@ -362,8 +370,13 @@ def _event_document(reference: str, h: Any, unredacted: bool, consumer: str | No
         document["business"] = h.facts.get("business")
         document["complaint_type"] = h.facts.get("complaint_type")
         document["consumer"] = consumer if unredacted or consumer in (None, ERASED) else stars(consumer)
-    if "good_faith" in h.facts:
-        document["good_faith"] = h.facts["good_faith"]
+    for fact in ("good_faith", "timely"):
+        if fact in h.facts:
+            document[fact] = h.facts[fact]
+    if h.timing:
+        document["timing"] = h.timing
+    if h.event == "filed" and h.facts.get("details"):
+        document["details"] = h.facts["details"]
     return document
 
 

@@ -38,7 +38,7 @@ def as_json(report: Report) -> str:
 
 SUMMARY = (
     "business",
-    "total_3y",
+    "complaints",
     "closed_12m",
     "response_rate",
     "median_days_to_response",
@@ -96,7 +96,7 @@ def as_table(report: Report) -> str:
         rows.append(
             (
                 f.business or "(all)",
-                str(f.total_3y),
+                str(f.complaints),
                 str(f.closed_12m),
                 str(s.get("Open", 0)),
                 *(str(s.get(k, 0)) for k in head[4:9]),
@@ -169,7 +169,7 @@ def _months(title: str, by_month: dict[str, dict[str, int]]) -> str:
 def _section(f: Figures) -> str:
     name = escape(f.business or "All businesses")
     facts = [
-        ("complaints, last 3 years", str(f.total_3y)),
+        ("complaints, last 3 years", str(f.complaints)),
         ("closed, last 12 months", str(f.closed_12m)),
         ("response rate", share(f.response_rate)),
         ("median days to first response", days(f.median_days_to_response)),

@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .domain.bbb import PROFILES
+from .domain.profiles import PROFILES
 from .domain.errors import LifecycleError
 from .domain.profile import Profile, parse_time
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from lifecycle.diagram import replace_block
-from lifecycle.domain.bbb import PROFILES
+from lifecycle.domain.profiles import PROFILES
 
 ROOT = Path(__file__).parents[1]
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]

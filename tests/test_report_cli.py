@@ -66,7 +66,7 @@ def test_json_holds_the_documented_fields(db: str) -> None:
     first = document["businesses"][0]
     for key in (
         "business",
-        "total_3y",
+        "complaints",
         "closed_12m",
         "by_status",
         "by_type",
@@ -75,7 +75,7 @@ def test_json_holds_the_documented_fields(db: str) -> None:
         "timely_share",
     ):
         assert key in first
-    assert document["total"]["total_3y"] == sum(b["total_3y"] for b in document["businesses"])
+    assert document["total"]["complaints"] == sum(b["complaints"] for b in document["businesses"])
 
 
 def test_csv_has_one_row_per_business_and_the_total(db: str) -> None:
@@ -83,7 +83,7 @@ def test_csv_has_one_row_per_business_and_the_total(db: str) -> None:
         csv.DictReader(io.StringIO(run("report", "--db", db, "--as-of", "2024-12-31", "--format", "csv").stdout))
     )
     assert rows[-1]["business"] == "(all)"
-    assert sum(int(r["total_3y"]) for r in rows[:-1]) == int(rows[-1]["total_3y"])
+    assert sum(int(r["complaints"]) for r in rows[:-1]) == int(rows[-1]["complaints"])
 
 
 def test_one_business_and_bad_input(db: str) -> None:

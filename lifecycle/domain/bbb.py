@@ -73,7 +73,7 @@ BBB = Profile(
     rules=RULES,
     deadlines=(
         DeadlineRule("received", "forwarding", "forwarded", 2, business_days=True),
-        DeadlineRule("awaiting_business", "response", "response_deadline_lapsed", 14, from_filing=True),
+        DeadlineRule("awaiting_business", "response", "response_deadline_lapsed", 14, counted_from="received"),
         DeadlineRule("second_notice", "second_notice", "second_notice_lapsed", 14),
         DeadlineRule("awaiting_consumer", "reply", "reply_deadline_lapsed", 14),
         DeadlineRule("awaiting_business_second", "second_response", "second_response_deadline_lapsed", 14),
@@ -93,5 +93,3 @@ BBB = Profile(
     country="US",
     timezone="America/New_York",
 )
-
-PROFILES: dict[str, Profile] = {BBB.name: BBB}

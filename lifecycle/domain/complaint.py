@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, ClassVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -14,6 +14,13 @@ from .profile import Deadline, Profile
 from .rules import CLOCK
 
 NAMESPACE = uuid5(NAMESPACE_URL, "https://lifecycle.invalid/complaint")
+
+
+TIMINGS = {
+    "day": "only the day is known: `at` is the start of that day",
+    "by": "the time is not known: the event happened by `at`",
+    "after": "the time is not known: the event happened after `at`",
+}
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,8 @@ class Complaint(Aggregate):
         text: str | None,
         desired_outcome: str | None,
         actor: str = "consumer",
+        timing: str | None = None,
+        details: dict[str, str] | None = None,
     ) -> None:
         self.reference = reference
         self.profile = profile
@@ -57,6 +66,8 @@ class Complaint(Aggregate):
         self.filed_at = at
         self.last_at = at
         self.state = state
+        self.entered = {state: at}
+        self.details = details
         self.deadline = deadline
         self.consumer = consumer
         self.text = text
@@ -70,13 +81,22 @@ class Complaint(Aggregate):
         text: str | None
         state: str
         deadline: Deadline | None
+        timing: str | None
+        """None when `at` is exact; else how much of it is known (see TIMINGS)."""
         name: ClassVar[str] = ""
 
         def apply(self, aggregate: Any) -> None:
-            """Assign the state, the deadline and the time of the last event."""
+            """Assign the state, the deadline, when the state was entered and the time of the last event."""
             aggregate.state = self.state
             aggregate.deadline = self.deadline
+            aggregate.entered = {**aggregate.entered, self.state: self.at}
             aggregate.last_at = self.at
+
+    class Occurred(Step):
+        """An event of a profile's table with no class of its own: its name and facts are data."""
+
+        event: str
+        facts: dict[str, Any]
 
     class Forwarded(Step):
         """The bureau sent the complaint to the business (or the clock did, when it was due)."""
@@ -155,11 +175,14 @@ class Complaint(Aggregate):
         consumer: str | None = None,
         text: str | None = None,
         desired_outcome: str | None = None,
+        timing: str | None = None,
+        details: dict[str, str] | None = None,
     ) -> Complaint:
         """File a complaint: it starts in the table's initial state with its first deadline."""
         if not reference.strip() or not business.strip():
             raise InvalidInput("a complaint needs a reference and a business")
         profile.check_type(complaint_type)
+        check_timing(timing)
         state = profile.rules.initial
         filed_on = profile.calendar.local_date(at)
         return cls(
@@ -169,14 +192,19 @@ class Complaint(Aggregate):
             complaint_type=complaint_type,
             at=at,
             state=state,
-            deadline=profile.deadline(state, filed_on, filed_on),
+            deadline=profile.deadline(state, filed_on),
             consumer=consumer,
             text=text,
             desired_outcome=desired_outcome,
+            timing=timing,
+            details=details,
         )
 
-    def record(self, profile: Profile, name: str, at: datetime, text: str | None = None, **facts: Any) -> None:
+    def record(
+        self, profile: Profile, name: str, at: datetime, text: str | None = None, timing: str | None = None, **facts: Any
+    ) -> None:
         """Record `name` at `at`, after every deadline that lapses by then; all or nothing."""
+        check_timing(timing)
         plan = self.lapses(profile, at)
         state = plan[-1].state if plan else self.state
         if at < self.last_at:
@@ -187,16 +215,23 @@ class Complaint(Aggregate):
         rule = profile.rules.rule_for(state, name, facts)
         if rule is None or name not in profile.rules.allowed(state):
             raise IllegalEvent(self.reference, state, name, profile.rules.allowed(state))
+        withdrawn = profile.refuses(name, at)
+        if withdrawn is not None:
+            raise IllegalEvent(self.reference, state, name, profile.rules.allowed(state), f"not accepted from {withdrawn}")
+        for fact, value in rule.marks:
+            if facts.get(fact, value) != value:
+                raise InvalidInput(f"complaint {self.reference}: '{name}' in {state} records {fact}: {value}")
+        facts = {**facts, **dict(rule.marks)}
         actor = profile.rules.actors.get(name, "bureau")
-        entered_on = profile.calendar.local_date(at)
-        deadline = profile.deadline(rule.dest, entered_on, self.filed_on(profile))
+        entries = self._entries(profile, plan)
+        deadline = profile.deadline(rule.dest, profile.calendar.local_date(at), entries)
         plan.append(Planned(rule.recorded_as or name, at, actor, rule.dest, deadline))
-        self._apply(plan, text, facts)
+        self._apply(plan, text, facts, timing)
 
     def advance(self, profile: Profile, to: datetime) -> int:
         """Record every deadline that lapses up to `to`, in time order; returns how many."""
         plan = self.lapses(profile, to)
-        self._apply(plan, None, {})
+        self._apply(plan, None, {}, None)
         return len(plan)
 
     def lapses(self, profile: Profile, to: datetime) -> list[Planned]:
@@ -207,27 +242,45 @@ class Complaint(Aggregate):
             rule = profile.rules.rule_for(state, deadline.event, {})
             if rule is None:  # a table that gives a state a deadline it cannot lapse
                 break
-            following = profile.deadline(rule.dest, deadline.due_on, self.filed_on(profile))
+            following = profile.deadline(rule.dest, deadline.due_on, self._entries(profile, plan))
             plan.append(Planned(deadline.event, deadline.lapses_at, CLOCK, rule.dest, following))
             state, deadline = rule.dest, following
         return plan
+
+    def _entries(self, profile: Profile, plan: list[Planned]) -> dict[str, date]:
+        """The day the complaint last entered each state, counting steps planned but not yet recorded."""
+        entries = {state: profile.calendar.local_date(at) for state, at in self.entered.items()}
+        for step in plan:
+            entries[step.state] = profile.calendar.local_date(step.at)
+        return entries
 
     def filed_on(self, profile: Profile) -> Any:
         """The filing day in the profile's time zone."""
         return profile.calendar.local_date(self.filed_at)
 
-    def _apply(self, plan: list[Planned], text: str | None, facts: dict[str, Any]) -> None:
+    def _apply(self, plan: list[Planned], text: str | None, facts: dict[str, Any], timing: str | None) -> None:
         for number, step in enumerate(plan, start=1):
             last = number == len(plan)
+            cls = EVENT_CLASSES.get(step.event, Complaint.Occurred)
+            extra: dict[str, Any] = facts if last else {}
+            if cls is Complaint.Occurred:
+                extra = {"event": step.event, "facts": extra}
             self.trigger_event(
-                EVENT_CLASSES[step.event],
+                cls,
                 at=step.at,
                 actor=step.actor,
                 text=text if last else None,
                 state=step.state,
                 deadline=step.deadline,
-                **(facts if last else {}),
+                timing=timing if last else None,
+                **extra,
             )
+
+
+def check_timing(timing: str | None) -> None:
+    """Refuse a timing that is not one of TIMINGS."""
+    if timing is not None and timing not in TIMINGS:
+        raise InvalidInput(f"unknown timing {timing!r}; known: {', '.join(TIMINGS)}")
 
 
 EVENT_CLASSES: dict[str, type[Complaint.Step]] = {

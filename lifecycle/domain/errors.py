@@ -13,10 +13,13 @@ class LifecycleError(ValueError):
 class IllegalEvent(LifecycleError):
     """An event the rule table does not allow in the complaint's current state."""
 
-    def __init__(self, reference: str, state: str, event: str, allowed: Sequence[str]) -> None:
+    def __init__(self, reference: str, state: str, event: str, allowed: Sequence[str], why: str = "") -> None:
         self.reference, self.state, self.event, self.allowed = reference, state, event, tuple(allowed)
         allowed_text = ", ".join(allowed) if allowed else "nothing (the complaint is closed)"
-        super().__init__(f"complaint {reference} is {state}: '{event}' is not allowed; allowed now: {allowed_text}")
+        because = f" ({why})" if why else ""
+        super().__init__(
+            f"complaint {reference} is {state}: '{event}' is not allowed{because}; allowed now: {allowed_text}"
+        )
 
 
 class OutOfOrder(LifecycleError):

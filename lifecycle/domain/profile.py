@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import cached_property
@@ -25,14 +26,15 @@ class Deadline:
 
 @dataclass(frozen=True)
 class DeadlineRule:
-    """The window a state gives: `days` (calendar or business) counted from filing or entry."""
+    """The window a state gives: `days` (calendar or business) counted from entering it or `counted_from`."""
 
     state: str
     name: str
     lapse: str
     days: int
     business_days: bool = False
-    from_filing: bool = False
+    counted_from: str | None = None
+    """The state whose (last) entry starts the count; None: the state this window belongs to."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,10 @@ class Profile:
     subdivision: str | None = None
     response_window: str = "response"
     """The deadline a first response must beat to count as timely."""
+    responses: frozenset[str] = frozenset({"responded", "reopened"})
+    """The events that are the business's response (the first one counts for timeliness)."""
+    withdrawn: tuple[tuple[str, date], ...] = ()
+    """Events no longer accepted from a day on, e.g. `(("disputed", date(2017, 4, 24)),)`."""
     calendar: BusinessCalendar = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -70,12 +76,16 @@ class Profile:
         deadlines = tuple(replace(rule, days=days.get(rule.name, rule.days)) for rule in self.deadlines)
         return replace(self, name=name or self.name, deadlines=deadlines)
 
-    def deadline(self, state: str, entered_on: date, filed_on: date) -> Deadline | None:
-        """The deadline a complaint gets on entering `state`, or None."""
+    def deadline(self, state: str, entered_on: date, entries: Mapping[str, date] | None = None) -> Deadline | None:
+        """The deadline a complaint gets on entering `state` on `entered_on`, or None.
+
+        `entries` gives the day the complaint last entered earlier states, for windows counted from them."""
         rule = self._deadline_by_state.get(state)
         if rule is None:
             return None
-        start = filed_on if rule.from_filing else entered_on
+        start = entered_on
+        if rule.counted_from is not None and rule.counted_from != state:
+            start = (entries or {}).get(rule.counted_from, entered_on)
         if rule.business_days:
             due_on = self.calendar.add_business_days(start, rule.days)
         else:
@@ -88,7 +98,7 @@ class Profile:
         rule = next((r for r in self.deadlines if r.name == self.response_window), None)
         if rule is None:
             return None
-        deadline = self.deadline(rule.state, filed_on, filed_on)
+        deadline = self.deadline(rule.state, filed_on)
         return deadline.lapses_at if deadline else None
 
     def instant(self, value: datetime | date | str) -> datetime:
@@ -99,9 +109,18 @@ class Profile:
             return value if value.tzinfo else value.replace(tzinfo=self.calendar.zone)
         return self.calendar.start_of(value)
 
+    def refuses(self, event: str, at: datetime) -> date | None:
+        """The day from which `event` is no longer accepted, when `at` is on or after it."""
+        for name, day in self.withdrawn:
+            if name == event and at >= self.calendar.start_of(day):
+                return day
+        return None
+
     def check_type(self, complaint_type: str) -> None:
-        """Refuse a complaint type the profile does not know."""
-        if complaint_type not in self.complaint_types:
+        """Refuse a complaint type the profile does not know (a profile with no list takes any)."""
+        if not complaint_type.strip():
+            raise InvalidInput(f"a {self.name} complaint needs a type")
+        if self.complaint_types and complaint_type not in self.complaint_types:
             raise InvalidInput(
                 f"unknown complaint type {complaint_type!r} for profile {self.name}; "
                 f"known: {', '.join(self.complaint_types)}"

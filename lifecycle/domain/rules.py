@@ -22,6 +22,8 @@ class Rule:
     """A fact the event must carry: `name` (true) or `not name` (false)."""
     recorded_as: str | None = None
     """The event name recorded when it differs from the command (a late response reopens)."""
+    marks: tuple[tuple[str, Any], ...] = ()
+    """Facts the row itself records on the event, e.g. `(("timely", False),)` for a late response."""
 
     def as_transition(self) -> dict[str, Any]:
         """This row in the form transitions takes."""
@@ -46,6 +48,8 @@ class RuleTable:
     """Closing state -> the status published for it."""
     unpublished: frozenset[str] = frozenset()
     """Final states that are never published (a declined complaint)."""
+    labels: Mapping[str, str] = field(default_factory=dict)
+    """Display names of states, where `closed_with_explanation` -> "Closed with explanation" is not enough."""
     machine: Machine = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -84,6 +88,10 @@ class RuleTable:
     def is_final(self, state: str) -> bool:
         """True for closing and unpublished final states."""
         return state in self.closing or state in self.unpublished
+
+    def label(self, state: str) -> str:
+        """How a state is shown: its label, else its name in words."""
+        return self.labels.get(state) or state.replace("_", " ").capitalize()
 
     def status(self, state: str) -> str | None:
         """The published status of a closing state; None while open or when unpublished."""

@@ -28,7 +28,9 @@ CLOSING = {
 def fold(app: Lifecycle, refs: list[str], moment: datetime, business: str | None) -> dict[str, object]:
     """The figures, computed straight from app.history with no shared code."""
     three, one = moment.replace(year=moment.year - 3), moment.replace(year=moment.year - 1)
-    total = closed_12m = declined = responded = timely = closed = resolved = reopens = 0
+    total = closed_12m = declined = responded = closed = resolved = reopens = 0
+    timeliness = {"Yes": 0, "No": 0}
+    states: Counter[str] = Counter()
     statuses: Counter[str] = Counter()
     types: Counter[str] = Counter()
     days: list[float] = []
@@ -49,6 +51,7 @@ def fold(app: Lifecycle, refs: list[str], moment: datetime, business: str | None
         total += 1
         statuses[CLOSING.get(state, "Open")] += 1
         types[steps[0].facts["complaint_type"]] += 1
+        states[state.replace("_", " ").capitalize()] += 1
         reopens += sum(s.event == "reopened" for s in steps)
         if state in CLOSING:
             closed += 1
@@ -60,11 +63,13 @@ def fold(app: Lifecycle, refs: list[str], moment: datetime, business: str | None
             responded += 1
             local_day = filed.astimezone(NEW_YORK).date() + timedelta(days=15)
             window_end = datetime(local_day.year, local_day.month, local_day.day, tzinfo=NEW_YORK)
-            timely += answers[0] < window_end
+            timeliness["Yes" if answers[0] < window_end else "No"] += 1
             days.append((answers[0] - filed).total_seconds() / 86400)
+        elif any(s.event == "response_deadline_lapsed" for s in steps):
+            timeliness["No"] += 1
     days.sort()
     return {
-        "total_3y": total,
+        "complaints": total,
         "closed_12m": closed_12m,
         "declined": declined,
         "by_status": {k: v for k, v in statuses.items() if v},
@@ -72,7 +77,9 @@ def fold(app: Lifecycle, refs: list[str], moment: datetime, business: str | None
         "response_rate": responded / total if total else None,
         "median_days_to_response": statistics.median(days) if days else None,
         "p90_days_to_response": days[math.ceil(0.9 * len(days)) - 1] if days else None,
-        "timely_share": timely / responded if responded else None,
+        "timely_share": timeliness["Yes"] / sum(timeliness.values()) if sum(timeliness.values()) else None,
+        "timely_counts": timeliness,
+        "by_state": dict(states),
         "resolution_share": resolved / closed if closed else None,
         "reopen_count": reopens,
         "open": open_refs,
@@ -86,7 +93,7 @@ def reported(figures: object) -> dict[str, object]:
     return {
         k: d[k]
         for k in (
-            "total_3y",
+            "complaints",
             "closed_12m",
             "declined",
             "by_status",
@@ -95,6 +102,8 @@ def reported(figures: object) -> dict[str, object]:
             "median_days_to_response",
             "p90_days_to_response",
             "timely_share",
+            "timely_counts",
+            "by_state",
             "resolution_share",
             "reopen_count",
             "open",
@@ -130,7 +139,7 @@ def test_figures_of_the_bundled_scenarios_equal_a_fold_over_history(app: Lifecyc
 def test_figures_of_a_generated_store_equal_a_fold_over_history(app: Lifecycle) -> None:
     refs = populate(app, 400)
     report = app.report(as_of="2024-06-30")
-    assert report.total.total_3y > 100 and report.total.reopen_count > 0 and report.total.open
+    assert report.total.complaints > 100 and report.total.reopen_count > 0 and report.total.open
     assert 0 < (report.total.timely_share or 0) < 1
     check_all(app, refs, ["2023-03-01", "2023-10-15", "2024-06-30", "2025-02-01", "2026-05-01"])
 
@@ -138,11 +147,11 @@ def test_figures_of_a_generated_store_equal_a_fold_over_history(app: Lifecycle) 
 def test_a_business_filter_and_an_unknown_business(app: Lifecycle) -> None:
     populate(app, 40)
     one = app.report(business="Cedar Bank", as_of="2025-12-31")
-    assert [b.business for b in one.businesses] == ["Cedar Bank"] and one.total.total_3y == one.businesses[0].total_3y
+    assert [b.business for b in one.businesses] == ["Cedar Bank"] and one.total.complaints == one.businesses[0].complaints
     assert app.report(business="Nobody", as_of="2025-12-31").businesses == []
 
 
 def test_as_of_now_by_default(app: Lifecycle) -> None:
     app.file("Acme Retail", "Billing Issues", datetime.now(UTC) - timedelta(days=1))
     report = app.report()
-    assert report.total.total_3y == 1 and report.total.by_status["Open"] == 1
+    assert report.total.complaints == 1 and report.total.by_status["Open"] == 1

@@ -50,7 +50,7 @@ class Crashing:
     """The report view, failing in the middle of its third batch (after writing part of it)."""
 
     name = "report"
-    schema = 2
+    schema = ReportView.schema
 
     def __init__(self, view: ReportView) -> None:
         self.view, self.batches = view, 0

@@ -90,6 +90,7 @@ def touch(complaint: Complaint) -> None:
         text=None,
         state=complaint.state,
         deadline=complaint.deadline,
+        timing=None,
     )
 
 
