@@ -9,7 +9,6 @@ if TYPE_CHECKING:
     from .application import ConcurrentChange, Lifecycle, Step, Summary
     from .domain.bbb import BBB
     from .domain.cfpb import CFPB
-    from .domain.profiles import PROFILES
     from .domain.errors import (
         DuplicateComplaint,
         IllegalEvent,
@@ -18,6 +17,7 @@ if TYPE_CHECKING:
         OutOfOrder,
         UnknownComplaint,
     )
+    from .domain.profiles import PROFILES
 
 _HOMES = {
     "ConcurrentChange": "application",

@@ -15,10 +15,10 @@ from eventsourcing.persistence import JSONTranscoder, Mapper, RecordConflictErro
 from .audit import AuditEntry, audit
 from .chain import ChainView, verify
 from .deadlines import DUE, DeadlineView
-from .domain.profiles import PROFILES
 from .domain.complaint import Complaint
 from .domain.errors import DuplicateComplaint, InvalidInput, LifecycleError, UnknownComplaint
 from .domain.profile import Deadline, Profile, parse_time
+from .domain.profiles import PROFILES
 from .personal import KeyStore, SealedAsText, SealingMapper
 from .projection import Projector, micros
 from .references import ReferenceSequence

@@ -7,6 +7,7 @@ import io
 import json
 import sqlite3
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,8 +20,9 @@ from eventsourcing.persistence import PersistenceError
 from .application import Lifecycle
 from .audit import AuditEntry
 from .diagram import mermaid, replace_block
-from .domain.profiles import PROFILES
 from .domain.errors import LifecycleError
+from .domain.profiles import PROFILES
+from .importing import Importer, ImportResult, check
 from .personal import ERASED
 from .redaction import redact, stars
 from .replay import FileResult, describe, replay
@@ -179,14 +181,63 @@ def diagram(policy: str, document: Path | None) -> None:
     help="Output format.",
 )
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of stdout.")
+@click.option(
+    "--years",
+    default="3",
+    show_default=True,
+    help="Complaints filed in this many years up to the report's moment, or 'all'.",
+)
 @db_option
-def report(business: str | None, as_of: str | None, fmt: str, out: Path | None, db: str) -> None:
+def report(business: str | None, as_of: str | None, fmt: str, out: Path | None, years: str, db: str) -> None:
     """Business profile figures from the event history: counts, breakdowns, response habits."""
+    if years != "all" and not years.isdigit():
+        fail(f"--years takes a number of years or 'all', not {years!r}")
     with engine(db) as app:
-        result = app.report(business, as_of)
+        result = app.report(business, as_of, None if years == "all" else int(years))
     if business is not None and not result.businesses:
         fail(f"no complaints for business {business!r} filed by {result.as_of}")
     emit({"table": as_table, "json": as_json, "csv": as_csv, "html": as_html}[fmt](result), out, f"wrote {out}")
+
+
+@main.group("import")
+def import_group() -> None:
+    """Import complaints from the exports users already have."""
+
+
+@import_group.command("cfpb")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@db_option
+def import_cfpb(paths: tuple[Path, ...], as_json: bool, db: str) -> None:
+    """Import CFPB complaint exports (every published layout); importing a file again records nothing new.
+
+    Rows that cannot be read are listed on stderr as FILE:LINE: reason and counted; the others import.
+    Exit 0 when every row imported, 1 when some were refused, 2 when a file is not an export at all."""
+    try:
+        check(paths)
+    except LifecycleError as error:
+        fail(str(error))
+    total = sum(path.stat().st_size for path in paths)
+    with engine(db) as app, click.progressbar(length=total, label="importing", file=sys.stderr) as bar:
+
+        def report_rate(progress: ImportResult) -> None:
+            elapsed = time.perf_counter() - started
+            bar.label = f"importing {progress.rows:,} rows, {progress.rows / max(elapsed, 1e-9):,.0f} rows/s"
+
+        started = time.perf_counter()
+        result = Importer(app).run(list(paths), progress=bar.update, on_batch=report_rate)
+    for bad in result.bad:
+        click.echo(str(bad), err=True)
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), indent=2))
+    else:
+        click.echo(
+            f"{result.rows} rows in {result.files} files: {result.filed} complaints filed, {result.updated} updated, "
+            f"{result.unchanged} already recorded, {len(result.bad)} refused; {result.events} events "
+            f"({result.rows / max(result.seconds, 1e-9):,.0f} rows/s, {result.events / max(result.seconds, 1e-9):,.0f} "
+            "events/s)"
+        )
+    sys.exit(1 if result.bad else 0)
 
 
 @main.command()

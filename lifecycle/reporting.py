@@ -181,7 +181,9 @@ def as_of(
         sql, params = sql + " AND c.business = ?", [*params, business]
     due = ResponseDue(profiles)
     return [
-        AsOf(r[0], r[1], r[2], r[3], r[4], due(r[3], r[4]), *r[5:11], r[11], r[12], int(r[13]))
+        AsOf(
+            r[0], r[1], r[2], r[3], r[4], due(r[3], r[4]), r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], int(r[13])
+        )
         for r in store.query(sql + " ORDER BY c.business, c.filed_at, c.reference", params)
     ]
 

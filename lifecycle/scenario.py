@@ -11,9 +11,9 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .domain.profiles import PROFILES
 from .domain.errors import LifecycleError
 from .domain.profile import Profile, parse_time
+from .domain.profiles import PROFILES
 
 Moment = date | datetime
 

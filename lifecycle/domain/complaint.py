@@ -20,6 +20,7 @@ TIMINGS = {
     "day": "only the day is known: `at` is the start of that day",
     "by": "the time is not known: the event happened by `at`",
     "after": "the time is not known: the event happened after `at`",
+    "unknown": "the time is not known at all: `at` only keeps the event after the ones before it",
 }
 
 
@@ -201,7 +202,13 @@ class Complaint(Aggregate):
         )
 
     def record(
-        self, profile: Profile, name: str, at: datetime, text: str | None = None, timing: str | None = None, **facts: Any
+        self,
+        profile: Profile,
+        name: str,
+        at: datetime,
+        text: str | None = None,
+        timing: str | None = None,
+        **facts: Any,
     ) -> None:
         """Record `name` at `at`, after every deadline that lapses by then; all or nothing."""
         check_timing(timing)
@@ -217,7 +224,9 @@ class Complaint(Aggregate):
             raise IllegalEvent(self.reference, state, name, profile.rules.allowed(state))
         withdrawn = profile.refuses(name, at)
         if withdrawn is not None:
-            raise IllegalEvent(self.reference, state, name, profile.rules.allowed(state), f"not accepted from {withdrawn}")
+            raise IllegalEvent(
+                self.reference, state, name, profile.rules.allowed(state), f"not accepted from {withdrawn}"
+            )
         for fact, value in rule.marks:
             if facts.get(fact, value) != value:
                 raise InvalidInput(f"complaint {self.reference}: '{name}' in {state} records {fact}: {value}")

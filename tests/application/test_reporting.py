@@ -147,7 +147,9 @@ def test_figures_of_a_generated_store_equal_a_fold_over_history(app: Lifecycle) 
 def test_a_business_filter_and_an_unknown_business(app: Lifecycle) -> None:
     populate(app, 40)
     one = app.report(business="Cedar Bank", as_of="2025-12-31")
-    assert [b.business for b in one.businesses] == ["Cedar Bank"] and one.total.complaints == one.businesses[0].complaints
+    assert [b.business for b in one.businesses] == ["Cedar Bank"] and one.total.complaints == one.businesses[
+        0
+    ].complaints
     assert app.report(business="Nobody", as_of="2025-12-31").businesses == []
 
 

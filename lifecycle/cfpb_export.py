@@ -1,0 +1,197 @@
+"""Reading CFPB complaint exports: every published layout, one row at a time, each bad row named."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .domain.errors import InvalidInput
+
+COLUMNS = {
+    "complaint id": "complaint_id",
+    "date received": "received",
+    "date sent to company": "sent",
+    "product": "product",
+    "sub-product": "sub_product",
+    "issue": "issue",
+    "sub-issue": "sub_issue",
+    "consumer complaint narrative": "narrative",
+    "company public response": "company_public_response",
+    "company": "company",
+    "state": "state",
+    "zip code": "zip_code",
+    "tags": "tags",
+    "consumer consent provided?": "consumer_consent",
+    "submitted via": "submitted_via",
+    "company response": "response",
+    "company response to consumer": "response",
+    "timely response?": "timely",
+    "consumer disputed?": "disputed",
+}
+"""Published column names (every layout) -> one name each; a leading unnamed index column is skipped."""
+
+REQUIRED = ("received", "sent", "product", "response", "timely")
+DETAILS = (
+    "sub_product",
+    "issue",
+    "sub_issue",
+    "state",
+    "zip_code",
+    "submitted_via",
+    "tags",
+    "consumer_consent",
+    "company_public_response",
+    "complaint_id",
+)
+"""Columns kept on the filing as published details (the narrative is personal data and sealed instead)."""
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    """One complaint as an export shows it."""
+
+    line: int
+    reference: str
+    received: date
+    sent: date
+    company: str | None
+    product: str
+    response: str
+    timely: bool
+    disputed: str
+    narrative: str | None
+    details: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BadRow:
+    """A row that could not be read, and why."""
+
+    path: str
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.reason}"
+
+
+class Dates:
+    """M/D/YYYY, YYYY/M/D and ISO dates, each distinct text parsed once."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, date] = {}
+
+    def __call__(self, text: str) -> date:
+        found = self.seen.get(text)
+        if found is None:
+            found = self.seen[text] = parse_date(text)
+        return found
+
+
+def parse_date(text: str) -> date:
+    """A date in any layout the exports use; anything else is refused."""
+    value = text.strip()
+    try:
+        if "/" in value:
+            a, b, c = value.split("/")
+            return date(int(a), int(b), int(c)) if len(a) == 4 else date(int(c), int(a), int(b))
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"not a date: {text!r}") from None
+
+
+def columns(path: Path, header: list[str]) -> dict[str, int]:
+    """Where each known column is; a missing required column is an error naming the file."""
+    found: dict[str, int] = {}
+    for number, name in enumerate(header):
+        key = COLUMNS.get(name.strip().lower())
+        if key is not None and key not in found:
+            found[key] = number
+    missing = [name for name in REQUIRED if name not in found]
+    if missing:
+        raise InvalidInput(f"{path}:1: not a CFPB export: no column {', '.join(missing)} (found: {', '.join(header)})")
+    return found
+
+
+def read(
+    path: Path, dates: Dates | None = None, progress: Callable[[int], None] | None = None
+) -> Iterator[ExportRow | BadRow]:
+    """Every row of an export, in file order, streamed; rows that cannot be read come as BadRow.
+
+    `progress` is told how many characters each line took, for a progress bar."""
+    dates = dates or Dates()
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(_counted(handle, progress) if progress else handle)
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise InvalidInput(f"{path}:1: empty file, not a CFPB export") from None
+        except csv.Error as error:
+            raise InvalidInput(f"{path}:1: {error}") from None
+        where = columns(path, header)
+        width = len(header)
+        seen: dict[str, int] = {}  # rows without a Complaint ID: content digest -> times seen in this file
+        line = reader.line_num + 1
+        while True:
+            try:
+                fields = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                yield BadRow(str(path), line, f"unreadable CSV: {error}")
+                line = reader.line_num + 1
+                continue
+            start, line = line, reader.line_num + 1
+            if len(fields) != width:
+                yield BadRow(str(path), start, f"{len(fields)} fields where the header has {width}")
+                continue
+            try:
+                yield _row(fields, where, start, dates, seen)
+            except InvalidInput as error:
+                yield BadRow(str(path), start, str(error))
+
+
+def _counted(lines: Iterable[str], progress: Callable[[int], None]) -> Iterator[str]:
+    for line in lines:
+        progress(len(line))
+        yield line
+
+
+def _row(fields: list[str], where: dict[str, int], line: int, dates: Dates, seen: dict[str, int]) -> ExportRow:
+    def get(name: str) -> str:
+        number = where.get(name)
+        return fields[number].strip() if number is not None else ""
+
+    complaint_id = get("complaint_id")
+    if complaint_id:
+        reference = f"CFPB-{complaint_id}"
+    else:  # the export has no id: the row's content names it (identical rows in one file are told apart)
+        digest = hashlib.sha256("\x1f".join(fields).encode()).hexdigest()[:20]
+        seen[digest] = seen.get(digest, 0) + 1
+        reference = f"CFPB-R{digest}" + (f"-{seen[digest]}" if seen[digest] > 1 else "")
+    received, sent = get("received"), get("sent")
+    if not received or not sent:
+        raise InvalidInput("no 'Date received'" if not received else "no 'Date sent to company'")
+    timely = get("timely")
+    if timely not in ("Yes", "No"):
+        raise InvalidInput(f"'Timely response?' is {timely!r}, not Yes or No")
+    product, response = get("product"), get("response")
+    if not product or not response:
+        raise InvalidInput("no 'Product'" if not product else "no company response")
+    return ExportRow(
+        line=line,
+        reference=reference,
+        received=dates(received),
+        sent=dates(sent),
+        company=get("company") or None,
+        product=product,
+        response=response,
+        timely=timely == "Yes",
+        disputed=get("disputed"),
+        narrative=get("narrative") or None,
+        details={name: value for name in DETAILS if (value := get(name))},
+    )
