@@ -14,6 +14,8 @@ def mermaid(profile: Profile) -> str:
     lines = ["stateDiagram-v2", f"    [*] --> {rules.initial}"]
     for rule in rules.rules:
         label = rule.event + (f" [{rule.guard}]" if rule.guard else "")
+        if rule.marks:
+            label += " (records " + ", ".join(f"{k}: {str(v).lower()}" for k, v in rule.marks) + ")"
         if rule.recorded_as:
             label += f" (recorded as {rule.recorded_as})"
         if (rule.source, rule.event) in by_clock:
