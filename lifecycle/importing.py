@@ -267,6 +267,7 @@ class Importer:
         started = time.perf_counter()
         for path in paths:
             result.files += 1
+            first_bad = len(result.bad)
             batch: list[ExportRow] = []
             for item in read(path, self.dates, progress):
                 result.rows += 1
@@ -281,6 +282,7 @@ class Importer:
                         on_batch(result)
             if batch:
                 self._batch(path, batch, result)
+            result.bad[first_bad:] = sorted(result.bad[first_bad:], key=lambda bad: bad.line)
         self.app.chain.catch_up()
         self.app.report_view.catch_up()
         self.app.deadline_index.catch_up()

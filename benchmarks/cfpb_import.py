@@ -1,0 +1,176 @@
+"""Import throughput on the five CFPB exports, beside eventsourcing's batched save and raw sqlite3 inserts.
+
+All three read the same CSV files with the csv module and write a fresh SQLite file (WAL,
+synchronous=NORMAL) in batches of 2,000 rows:
+
+- raw: each CSV row inserted as it is into a table of text columns (no events, no checks);
+- eventsourcing: a plain aggregate per row with as many events as the import records for that row,
+  carrying the row's fields, saved with `Application.save(*aggregates)` per batch;
+- lifecycle: `Importer.run` (rows checked by the cfpb rule table, events recorded), then the views
+  (hash chain, report, deadline index) caught up, timed apart.
+
+    python -m benchmarks.cfpb_import [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import sqlite3
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from eventsourcing.application import Application
+from eventsourcing.domain import Aggregate, event
+
+from lifecycle import Lifecycle
+from lifecycle.importing import Importer
+
+DATA = Path(__file__).parents[1].parent / "shared" / "data" / "cfpb"
+BATCH = 2_000
+
+
+class Row(Aggregate):
+    """A plain aggregate holding one export row, with a further event per step the import records."""
+
+    @event("Received")
+    def __init__(self, fields: dict[str, str]) -> None:
+        self.fields = fields
+
+    @event("Stepped")
+    def step(self, name: str, on: str) -> None:
+        self.last = (name, on)
+
+
+def files() -> list[Path]:
+    return sorted(DATA.glob("*.csv"))
+
+
+def raw(db: Path) -> tuple[int, int]:
+    con = sqlite3.connect(db, isolation_level=None)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA synchronous=NORMAL")
+    rows = 0
+    for number, path in enumerate(files()):
+        with path.open(newline="", encoding="utf-8") as handle:
+            reader = csv.reader(handle)
+            header = next(reader)
+            width = len(header)
+            con.execute(f"CREATE TABLE t{number} ({', '.join(f'c{i} TEXT' for i in range(width))})")
+            insert = f"INSERT INTO t{number} VALUES ({', '.join('?' * width)})"
+            batch: list[list[str]] = []
+            for row in reader:
+                if len(row) == width:
+                    batch.append(row)
+                if len(batch) == BATCH:
+                    con.execute("BEGIN")
+                    con.executemany(insert, batch)
+                    con.execute("COMMIT")
+                    rows, batch = rows + len(batch), []
+            con.execute("BEGIN")
+            con.executemany(insert, batch)
+            con.execute("COMMIT")
+            rows += len(batch)
+    con.close()
+    return rows, rows
+
+
+def steps(record: dict[str, str]) -> list[tuple[str, str]]:
+    """As many further events as the import records for this row."""
+    response = record.get("Company response") or record.get("Company response to consumer") or ""
+    out = [("sent", record["Date sent to company"]), (response, "")]
+    if record["Timely response?"] == "No" and response not in ("Untimely response",):
+        out.append(("lapsed", ""))
+    if record.get("Consumer disputed?") == "Yes":
+        out.append(("disputed", ""))
+    return out
+
+
+def batched_save(db: Path) -> tuple[int, int]:
+    app: Application[Any] = Application(
+        env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(db), "SQLITE_LOCK_TIMEOUT": "30"}
+    )
+    rows = events = 0
+    for path in files():
+        with path.open(newline="", encoding="utf-8") as handle:
+            reader = csv.reader(handle)
+            header = next(reader)
+            batch = []
+            for fields in reader:
+                if len(fields) != len(header):
+                    continue
+                record = dict(zip(header, fields, strict=True))
+                aggregate = Row(record)
+                for name, on in steps(record):
+                    aggregate.step(name, on)
+                batch.append(aggregate)
+                events += 1 + len(steps(record))
+                if len(batch) == BATCH:
+                    app.save(*batch)
+                    rows, batch = rows + len(batch), []
+            app.save(*batch)
+            rows += len(batch)
+    app.close()
+    return rows, events
+
+
+def lifecycle(db: Path) -> tuple[int, int, float]:
+    app = Lifecycle(str(db))
+    importer = Importer(app)
+    views = (app.chain, app.report_view, app.deadline_index)
+    for view in views:  # timed apart: caught up after the import below
+        view.catch_up = lambda *a, **k: 0  # type: ignore[method-assign]
+    result = importer.run(files())
+    app.close()
+    app = Lifecycle(str(db))
+    started = time.perf_counter()
+    for view in (app.chain, app.report_view, app.deadline_index):
+        view.catch_up()
+    views_seconds = time.perf_counter() - started
+    app.close()
+    return result.rows - len(result.bad), result.events, views_seconds
+
+
+def timed(run: Any, directory: Path, name: str) -> tuple[float, tuple[Any, ...]]:
+    db = directory / f"{name}-{time.perf_counter_ns()}.db"
+    started = time.perf_counter()
+    out = run(db)
+    return time.perf_counter() - started, out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=3)
+    runs = parser.parse_args().runs
+    with tempfile.TemporaryDirectory() as directory:
+        results: dict[str, list[tuple[float, tuple[Any, ...]]]] = {"raw": [], "eventsourcing": [], "lifecycle": []}
+        for _ in range(runs):
+            for name, run in (("raw", raw), ("eventsourcing", batched_save), ("lifecycle", lifecycle)):
+                results[name].append(timed(run, Path(directory), name))
+                for leftover in Path(directory).glob("*.db*"):
+                    os.remove(leftover)
+    print(f"CFPB exports: {len(files())} files; median of {runs} runs; batches of {BATCH:,} rows")
+    print("| writer | rows | events | seconds | rows/s | events/s |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    rates = {}
+    for name, found in results.items():
+        seconds = statistics.median(s for s, _ in found)
+        rows, events = found[0][1][0], found[0][1][1]
+        if name == "lifecycle":  # the import alone; the views are reported on their own line
+            views = statistics.median(out[2] for _, out in found)
+            seconds -= views
+        rates[name] = rows / seconds
+        print(f"| {name} | {rows:,} | {events:,} | {seconds:.2f} | {rows / seconds:,.0f} | {events / seconds:,.0f} |")
+    print(f"| lifecycle views caught up after it | | {events:,} | {views:.2f} | | {events / views:,.0f} |")
+    print(
+        f"\nlifecycle import / eventsourcing batched save: {rates['lifecycle'] / rates['eventsourcing']:.2f}x; "
+        f"/ raw sqlite3 inserts: {rates['lifecycle'] / rates['raw']:.2f}x"
+    )
+
+
+if __name__ == "__main__":
+    main()
