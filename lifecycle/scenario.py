@@ -163,7 +163,7 @@ def check(scenario: Scenario, path: Path, node: Any, profiles: Mapping[str, Prof
         if c.id in seen:
             fail(f"complaints.{i}.id: duplicate complaint id {c.id!r}", "complaints", i, "id")
         seen.add(c.id)
-        if c.type not in profile.complaint_types:
+        if profile.complaint_types and c.type not in profile.complaint_types:
             known = ", ".join(profile.complaint_types)
             fail(
                 f"complaints.{i}.type: unknown complaint type {c.type!r}; known: {known}",
