@@ -30,7 +30,7 @@ from eventsourcing.domain import Aggregate, event
 from lifecycle import Lifecycle
 from lifecycle.importing import Importer
 
-DATA = Path(__file__).parents[1].parent / "shared" / "data" / "cfpb"
+DATA = Path(__file__).parents[1] / "tests" / "data" / "cfpb"  # a copy of ../shared/data/cfpb
 BATCH = 2_000
 
 

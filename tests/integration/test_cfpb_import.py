@@ -22,7 +22,7 @@ from lifecycle import Lifecycle
 from lifecycle.cfpb_export import ExportRow, read
 from lifecycle.importing import NO_COMPANY, Importer, Moments, file_row, outcome
 
-DATA = Path(__file__).parents[2].parent / "shared" / "data" / "cfpb"
+DATA = Path(__file__).parents[1] / "data" / "cfpb"  # a copy of ../shared/data/cfpb (see its PROVENANCE.md)
 FILES = sorted(DATA.glob("*.csv"))
 
 
