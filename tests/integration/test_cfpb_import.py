@@ -206,3 +206,16 @@ def _count(path: Path) -> int:
             return int(db.execute("SELECT COUNT(*) FROM stored_events").fetchone()[0])
     except sqlite3.OperationalError:  # the table is not created yet
         return 0
+
+
+def test_import_on_postgresql_counts_the_same_and_is_idempotent(postgres_url: str) -> None:
+    path = DATA / "cfpb-2013-2017.csv"
+    app = Lifecycle(postgres_url)
+    try:
+        first = Importer(app).run([path])
+        assert first.filed == 3_180 and len(first.bad) == 6
+        assert reported(app) == recount([path])
+        again = Importer(app).run([path])
+        assert again.events == 0 and again.unchanged == 3_180
+    finally:
+        app.close()
