@@ -1,0 +1,101 @@
+"""The cfpb profile on the Complaint aggregate: every path, every refusal, timeliness, windows, disputes."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from lifecycle.domain.cfpb import CFPB, CLOSINGS, RULES
+from lifecycle.domain.complaint import Complaint
+from lifecycle.domain.errors import IllegalEvent, InvalidInput
+from lifecycle.domain.rules import CLOCK, Rule, simple_paths
+
+FILED = CFPB.instant(date(2016, 3, 1))
+PATHS = simple_paths(RULES)
+
+
+def new() -> Complaint:
+    return Complaint.file(CFPB, "CFPB-1", "Example Bank", "Mortgage", FILED)
+
+
+def take(complaint: Complaint, rule: Rule) -> None:
+    if RULES.actors[rule.event] == CLOCK:
+        assert complaint.deadline is not None and complaint.deadline.event == rule.event
+        assert complaint.advance(CFPB, complaint.deadline.lapses_at) == 1
+        return
+    complaint.record(CFPB, rule.event, complaint.last_at + timedelta(hours=1))
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: "-".join(r.event for r in p))
+def test_every_simple_path_reaches_its_state_and_records_what_the_row_marks(path: tuple[Rule, ...]) -> None:
+    complaint = new()
+    for rule in path:
+        take(complaint, rule)
+        assert complaint.state == rule.dest
+    assert RULES.is_final(complaint.state)
+    events = complaint.collect_events()[1:]
+    assert [getattr(e, "event", None) or type(e).name for e in events] == [r.event for r in path]
+    for event, rule in zip(events, path, strict=True):
+        assert dict(getattr(event, "facts", {})) == dict(rule.marks)
+
+
+def test_the_table_has_paths_to_every_closing() -> None:
+    assert {p[-1].dest for p in PATHS} == {*CLOSINGS, "untimely_response", "routed"}
+
+
+@pytest.mark.parametrize("state", RULES.states)
+def test_every_forbidden_event_is_refused_and_records_nothing(state: str) -> None:
+    complaint = new()
+    if state != RULES.initial:
+        path = next(p for p in PATHS if state in [r.dest for r in p])
+        for rule in path[: [r.dest for r in path].index(state) + 1]:
+            take(complaint, rule)
+    complaint.collect_events()
+    for event_name in [e for e in RULES.events if e not in RULES.allowed(state)]:
+        with pytest.raises(IllegalEvent):
+            complaint.record(CFPB, event_name, complaint.last_at)
+        assert complaint.collect_events() == [] and complaint.state == state
+
+
+def test_fifteen_calendar_days_from_sending_then_untimely_and_a_late_response_is_not_timely() -> None:
+    complaint = new()
+    complaint.record(CFPB, "sent", CFPB.instant(date(2016, 3, 2)))
+    assert complaint.deadline is not None and complaint.deadline.due_on == date(2016, 3, 17)
+    complaint.record(CFPB, "closed_with_explanation", CFPB.instant(date(2016, 3, 20)))
+    lapse, late = complaint.collect_events()[-2:]
+    assert lapse.state == "untimely_response" and lapse.at == CFPB.instant(date(2016, 3, 18))
+    assert late.facts == {"timely": False} and complaint.state == "closed_with_explanation"
+
+
+def test_an_interim_response_leaves_sixty_days_from_sending() -> None:
+    complaint = new()
+    complaint.record(CFPB, "sent", CFPB.instant(date(2016, 3, 2)))
+    complaint.record(CFPB, "in_progress", CFPB.instant(date(2016, 3, 10)))
+    assert complaint.deadline is not None and complaint.deadline.name == "final_response"
+    assert complaint.deadline.due_on == date(2016, 3, 2) + timedelta(days=60)
+    assert complaint.advance(CFPB, CFPB.instant(date(2016, 6, 1))) == 1
+    assert complaint.state == "untimely_response"
+
+
+def test_the_rule_decides_timeliness_and_a_contradicting_fact_is_refused() -> None:
+    complaint = new()
+    complaint.record(CFPB, "sent", FILED)
+    with pytest.raises(InvalidInput, match="records timely: True"):
+        complaint.record(CFPB, "closed", FILED, timely=False)
+    assert complaint.state == "sent"
+
+
+def test_disputes_are_refused_from_2017_04_24() -> None:
+    complaint = Complaint.file(CFPB, "CFPB-2", "Example Bank", "Mortgage", CFPB.instant(date(2017, 4, 1)))
+    complaint.record(CFPB, "sent", CFPB.instant(date(2017, 4, 1)))
+    complaint.record(CFPB, "closed", CFPB.instant(date(2017, 4, 5)))
+    complaint.record(CFPB, "disputed", CFPB.instant(date(2017, 4, 23)))
+    with pytest.raises(IllegalEvent, match="not accepted from 2017-04-24"):
+        complaint.record(CFPB, "disputed", CFPB.instant(date(2017, 4, 24)))
+    assert complaint.state == "closed"
+
+
+def test_any_product_is_a_type_but_not_an_empty_one() -> None:
+    with pytest.raises(InvalidInput):
+        Complaint.file(CFPB, "CFPB-3", "Example Bank", " ", FILED)
