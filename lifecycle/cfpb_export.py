@@ -48,6 +48,7 @@ DETAILS = (
     "complaint_id",
 )
 """Columns kept on the filing as published details (the narrative is personal data and sealed instead)."""
+DETAIL_SET = frozenset(DETAILS)
 
 
 @dataclass(frozen=True)
@@ -162,36 +163,34 @@ def _counted(lines: Iterable[str], progress: Callable[[int], None]) -> Iterator[
 
 
 def _row(fields: list[str], where: dict[str, int], line: int, dates: Dates, seen: dict[str, int]) -> ExportRow:
-    def get(name: str) -> str:
-        number = where.get(name)
-        return fields[number].strip() if number is not None else ""
-
-    complaint_id = get("complaint_id")
+    """One row; `where` maps names to columns, and a missing column reads as "" (the sentinel at -1)."""
+    complaint_id = fields[where.get("complaint_id", -1)].strip() if "complaint_id" in where else ""
     if complaint_id:
         reference = f"CFPB-{complaint_id}"
     else:  # the export has no id: the row's content names it (identical rows in one file are told apart)
         digest = hashlib.sha256("\x1f".join(fields).encode()).hexdigest()[:20]
         seen[digest] = seen.get(digest, 0) + 1
         reference = f"CFPB-R{digest}" + (f"-{seen[digest]}" if seen[digest] > 1 else "")
-    received, sent = get("received"), get("sent")
+    fields.append("")
+    received, sent = fields[where["received"]].strip(), fields[where["sent"]].strip()
     if not received or not sent:
         raise InvalidInput("no 'Date received'" if not received else "no 'Date sent to company'")
-    timely = get("timely")
+    timely = fields[where["timely"]].strip()
     if timely not in ("Yes", "No"):
         raise InvalidInput(f"'Timely response?' is {timely!r}, not Yes or No")
-    product, response = get("product"), get("response")
+    product, response = fields[where["product"]].strip(), fields[where["response"]].strip()
     if not product or not response:
         raise InvalidInput("no 'Product'" if not product else "no company response")
     return ExportRow(
-        line=line,
-        reference=reference,
-        received=dates(received),
-        sent=dates(sent),
-        company=get("company") or None,
-        product=product,
-        response=response,
-        timely=timely == "Yes",
-        disputed=get("disputed"),
-        narrative=get("narrative") or None,
-        details={name: value for name in DETAILS if (value := get(name))},
+        line,
+        reference,
+        dates(received),
+        dates(sent),
+        fields[where.get("company", -1)].strip() or None,
+        product,
+        response,
+        timely == "Yes",
+        fields[where.get("disputed", -1)].strip(),
+        fields[where.get("narrative", -1)].strip() or None,
+        {name: value for name, number in where.items() if name in DETAIL_SET and (value := fields[number].strip())},
     )
