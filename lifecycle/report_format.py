@@ -51,20 +51,36 @@ SUMMARY = (
 
 
 def as_csv(report: Report) -> str:
-    """One row per business, then the whole store; status and type counts as columns."""
+    """One row per business, then the whole store; status, state, timely and type counts as columns."""
     rows = [*report.businesses, report.total]
     statuses = sorted({s for f in rows for s in f.by_status})
+    states = sorted({s for f in rows for s in f.by_state})
     types = sorted({t for f in rows for t in f.by_type})
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["as_of", *SUMMARY, *(f"status:{s}" for s in statuses), *(f"type:{t}" for t in types)])
+    writer.writerow(
+        [
+            "as_of",
+            "since",
+            *SUMMARY,
+            *(f"status:{s}" for s in statuses),
+            *(f"state:{s}" for s in states),
+            "timely:Yes",
+            "timely:No",
+            *(f"type:{t}" for t in types),
+        ]
+    )
     for f in rows:
         values = f.as_dict()
         writer.writerow(
             [
                 report.as_of,
+                f.since or "",
                 *("(all)" if k == "business" and values[k] is None else values[k] for k in SUMMARY),
                 *(f.by_status.get(s, 0) for s in statuses),
+                *(f.by_state.get(s, 0) for s in states),
+                f.timely_counts.get("Yes", 0),
+                f.timely_counts.get("No", 0),
                 *(f.by_type.get(t, 0) for t in types),
             ]
         )
@@ -75,7 +91,7 @@ def as_table(report: Report) -> str:
     """A fixed-width table for a terminal."""
     head = (
         "business",
-        "3y",
+        "filed",
         "closed 12m",
         "open",
         "Resolved",
@@ -89,7 +105,8 @@ def as_table(report: Report) -> str:
         "timely",
         "resolved",
     )
-    lines = [f"as of {report.as_of}"]
+    since = report.total.since
+    lines = [f"as of {report.as_of}; complaints filed " + (f"since {since}" if since else "at any time")]
     rows: list[tuple[str, ...]] = [head]
     for f in [*report.businesses, report.total]:
         s = f.by_status
@@ -169,7 +186,7 @@ def _months(title: str, by_month: dict[str, dict[str, int]]) -> str:
 def _section(f: Figures) -> str:
     name = escape(f.business or "All businesses")
     facts = [
-        ("complaints, last 3 years", str(f.complaints)),
+        ("complaints filed" + (f" since {f.since[:10]}" if f.since else ""), str(f.complaints)),
         ("closed, last 12 months", str(f.closed_12m)),
         ("response rate", share(f.response_rate)),
         ("median days to first response", days(f.median_days_to_response)),
