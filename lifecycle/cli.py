@@ -222,9 +222,11 @@ def import_cfpb(paths: tuple[Path, ...], as_json: bool, db: str) -> None:
 
         def report_rate(progress: ImportResult) -> None:
             elapsed = time.perf_counter() - started
-            bar.label = f"importing {progress.rows:,} rows, {progress.rows / max(elapsed, 1e-9):,.0f} rows/s"
+            if elapsed - shown[0] >= 1:  # a new label at most once a second (each is a line when not a terminal)
+                shown[0] = elapsed
+                bar.label = f"importing {progress.rows:,} rows, {progress.rows / elapsed:,.0f} rows/s"
 
-        started = time.perf_counter()
+        started, shown = time.perf_counter(), [0.0]
         result = Importer(app).run(list(paths), progress=bar.update, on_batch=report_rate)
     for bad in result.bad:
         click.echo(str(bad), err=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .projection import Record, micros
+from .projection import Record, micros, sqlite_micros
 from .storage import Cursor
 
 DUE = "SELECT complaint_id FROM lifecycle_deadlines WHERE lapses_at <= ? ORDER BY lapses_at, complaint_id LIMIT ?"
@@ -43,6 +43,25 @@ class DeadlineView:
                 "DO UPDATE SET deadline = excluded.deadline, lapses_at = excluded.lapses_at",
                 kept,
             )
+
+    def apply_sqlite(self, cursor: Cursor, table: str, after: int, upto: int) -> None:
+        """The same as `apply`, written by SQLite from its own log table: each complaint's last event decides."""
+        last = (
+            "SELECT originator_id AS complaint_id, MAX(originator_version), CAST(state AS TEXT) AS s "
+            f"FROM {table} WHERE rowid > ? AND rowid <= ? GROUP BY originator_id"
+        )
+        cursor.execute(
+            f"DELETE FROM lifecycle_deadlines WHERE complaint_id IN (SELECT complaint_id FROM ({last}) "
+            "WHERE json_extract(s, '$.deadline') IS NULL)",
+            (after, upto),
+        )
+        lapses = sqlite_micros("json_extract(s, '$.deadline._data_.lapses_at')")
+        cursor.execute(
+            f"INSERT INTO lifecycle_deadlines SELECT complaint_id, json_extract(s, '$.deadline._data_.name'), {lapses} "
+            f"FROM ({last}) WHERE json_extract(s, '$.deadline') IS NOT NULL ON CONFLICT (complaint_id) "
+            "DO UPDATE SET deadline = excluded.deadline, lapses_at = excluded.lapses_at",
+            (after, upto),
+        )
 
     def drop(self, cursor: Cursor) -> None:
         """Remove the table."""

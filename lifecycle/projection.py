@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, runtime_checkable
 from uuid import UUID
@@ -23,17 +22,24 @@ POSITIONS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
 class Record:
-    """One notification as views read it: who, which version, which event, and its JSON fields."""
+    """One notification as views read it: who, which version, which event, and its JSON fields.
 
-    id: int
-    originator_id: str
-    version: int
-    topic: str
-    data: dict[str, Any]
-    raw: bytes
-    """The event's state exactly as stored."""
+    `raw` is the event's state exactly as stored; `data` is decoded from it when a view first asks
+    (the hash chain never does)."""
+
+    __slots__ = ("_data", "id", "originator_id", "raw", "topic", "version")
+
+    def __init__(self, id: int, originator_id: str, version: int, topic: str, raw: bytes) -> None:  # noqa: A002
+        self.id, self.originator_id, self.version, self.topic, self.raw = id, originator_id, version, topic, raw
+        self._data: dict[str, Any] | None = None
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The event's fields as stored (JSON)."""
+        if self._data is None:
+            self._data = loads(self.raw)
+        return self._data
 
 
 def micros(value: Any) -> int | None:
@@ -168,13 +174,12 @@ class Projector:
                 "WHERE rowid > ? ORDER BY rowid LIMIT ?",
                 (position, self.batch_size),
             )
-            return [Record(r[0], r[1], r[2], r[3], loads(r[4]), r[4]) for r in rows]
+            return [Record(r[0], r[1], r[2], r[3], r[4]) for r in rows]
         notifications = self.app.recorder.select_notifications(
             start=position, limit=self.batch_size, inclusive_of_start=False
         )
         return [
-            Record(n.id, UUID(str(n.originator_id)).hex, n.originator_version, n.topic, loads(n.state), n.state)
-            for n in notifications
+            Record(n.id, UUID(str(n.originator_id)).hex, n.originator_version, n.topic, n.state) for n in notifications
         ]
 
     def _commit(self, old: int, new: int, records: Sequence[Record]) -> None:

@@ -95,11 +95,12 @@ def test_sqlite_in_sql_and_python_paths_write_the_same_view(tmp_path: object) ->
     in_python = Lifecycle("memory://")  # views in SQLite too, fed through Python from the recorder
     assert in_sql.views.events_table and not in_python.views.events_table
     for app in (in_sql, in_python):
-        populate(app, 80, seed=11)
+        populate(app, 80, seed=11, advance=False)  # some deadlines stay pending
         app.report_view.catch_up()
-    tables = ("report_complaints", "report_steps")
+        app.deadline_index.catch_up()
+    tables = ("report_complaints", "report_steps", "lifecycle_deadlines")
     snap = [{t: v for t, v in snapshot(app).items() if t in tables} for app in (in_sql, in_python)]
-    assert snap[0] == snap[1] and len(snap[0]["report_steps"]) > 200
+    assert snap[0] == snap[1] and len(snap[0]["report_steps"]) > 200 and len(snap[0]["lifecycle_deadlines"]) > 5
     assert in_sql.report(as_of="2024-06-30").as_dict() == in_python.report(as_of="2024-06-30").as_dict()
     in_sql.close()
     in_python.close()
