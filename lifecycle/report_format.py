@@ -192,10 +192,16 @@ def _section(f: Figures) -> str:
         ("median days to first response", days(f.median_days_to_response)),
         ("90th percentile days", days(f.p90_days_to_response)),
         ("timely first responses", share(f.timely_share)),
+        (
+            "timely: yes / no (late or none in time)",
+            f"{f.timely_counts.get('Yes', 0)} / {f.timely_counts.get('No', 0)}",
+        ),
         ("resolved among closed", share(f.resolution_share)),
         ("re-opened by a late response", str(f.reopen_count)),
     ]
     rows = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in facts)
+    states = "".join(f"<tr><td>{escape(k)}</td><td>{v}</td></tr>" for k, v in f.by_state.items())
+    state_table = f"<h3>By state</h3><table><tr><th>state</th><th>complaints</th></tr>{states}</table>"
     open_rows = "".join(
         f"<tr><td>{escape(str(o['reference']))}</td><td>{escape(str(o['state']))}</td>"
         f"<td>{escape(str(o['deadline'] or '-'))}</td><td>{escape(str(o['due_on'] or '-'))}</td></tr>"
@@ -210,7 +216,7 @@ def _section(f: Figures) -> str:
         else ""
     )
     return (
-        f"<section><h2>{name}</h2><table>{rows}</table><div class='charts'>"
+        f"<section><h2>{name}</h2><table>{rows}</table>{state_table}<div class='charts'>"
         f"{_months('Complaints per month by status', f.by_month)}"
         f"{_bars('By status', f.by_status, STATUS_COLOURS)}{_bars('By type', f.by_type)}"
         f"{_bars('Days from filing to first response', f.response_days_histogram)}</div>{open_table}</section>"
