@@ -48,7 +48,7 @@ class Step:
     text: str | None
     facts: Mapping[str, Any]
     timing: str | None = None
-    """None when `at` is exact; "day", "by" or "after" when an import knew less (see domain.complaint.TIMINGS)."""
+    """None when `at` is exact; else how much of it is known: see domain.complaint.TIMINGS."""
 
 
 @dataclass(frozen=True)
@@ -300,8 +300,8 @@ class Lifecycle(Application[UUID]):
             payload = {k: v for k, v in vars(e).items() if k not in HIDDEN}
             after = payload.pop("state")
             name = payload.pop("event", None) or getattr(type(e), "name", "") or "filed"
-            facts = {**{k: v for k, v in payload.items() if k not in SHOWN}, **(payload.get("facts") or {})}
-            facts.pop("facts", None)
+            nested = payload.pop("facts", None) or {}  # a generic event keeps its facts in one field
+            facts = {**{k: v for k, v in payload.items() if k not in SHOWN}, **nested}
             steps.append(
                 Step(
                     e.originator_version,
