@@ -164,7 +164,7 @@ def _counted(lines: Iterable[str], progress: Callable[[int], None]) -> Iterator[
 
 def _row(fields: list[str], where: dict[str, int], line: int, dates: Dates, seen: dict[str, int]) -> ExportRow:
     """One row; `where` maps names to columns, and a missing column reads as "" (the sentinel at -1)."""
-    complaint_id = fields[where.get("complaint_id", -1)].strip() if "complaint_id" in where else ""
+    complaint_id = fields[where["complaint_id"]].strip() if "complaint_id" in where else ""
     if complaint_id:
         reference = f"CFPB-{complaint_id}"
     else:  # the export has no id: the row's content names it (identical rows in one file are told apart)
