@@ -14,9 +14,7 @@ two paths to the same events for every outcome in the bundled exports.
 
 from __future__ import annotations
 
-import os
 import time
-from base64 import b64encode
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -26,7 +24,6 @@ from typing import Any
 from uuid import UUID
 
 import orjson
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from eventsourcing.persistence import StoredEvent
 
 from .cfpb_export import BadRow, Dates, ExportRow, read
@@ -34,6 +31,7 @@ from .domain.cfpb import CFPB, CLOSINGS
 from .domain.complaint import NAMESPACE, Complaint
 from .domain.errors import InvalidInput, LifecycleError
 from .domain.profile import Profile
+from .personal import seal
 
 NO_COMPANY = "(company not in export)"
 UNTIMELY = "Untimely response"
@@ -176,7 +174,8 @@ class EventShape:
     """One event of a template: its topic, its constant fields, where its time comes from, its state."""
 
     topic: str
-    base: dict[str, Any]
+    event: str | None
+    """The name a generic event carries (None for events with a class of their own)."""
     slot: str
     state: str
     filed: bool
@@ -190,7 +189,7 @@ class Templates:
     def __init__(self, mapper: Any, moments: Moments) -> None:
         self.mapper, self.moments = mapper, moments
         self.shapes: dict[tuple[str, bool, bool], tuple[EventShape, ...]] = {}
-        self.deadlines: dict[tuple[str, date, date], Any] = {}
+        self.deadlines: dict[tuple[str, date, date], bytes] = {}
 
     def shape(self, row: ExportRow) -> tuple[EventShape, ...]:
         key = outcome(row)
@@ -215,29 +214,20 @@ class Templates:
                 else:
                     slot = next(s.slot for s in steps if slots[s.slot] == event.at and s.slot in ("by", "lapse"))
                 rest = orjson.dumps(base)[1:-1]
-                shapes.append(EventShape(stored.topic, base, slot, event.state, filed, rest))
+                shapes.append(EventShape(stored.topic, base.get("event"), slot, event.state, filed, rest))
             found = self.shapes[key] = tuple(shapes)
         return found
 
-    def deadline(self, state: str, on: date, sent: date) -> Any:
+    def deadline(self, state: str, on: date, sent: date) -> bytes:
+        """The deadline a state gives, as the mapper stores it (cached)."""
         key = (state, on, sent)
         if key not in self.deadlines:
-            deadline = self.moments.profile.deadline(state, on, {"sent": sent})
-            self.deadlines[key] = None if deadline is None else {"_type_": "deadline", "_data_": _deadline(deadline)}
+            self.deadlines[key] = self.encode(self.moments.profile.deadline(state, on, {"sent": sent}))
         return self.deadlines[key]
 
-
-def _deadline(deadline: Any) -> dict[str, str]:
-    return {
-        "name": deadline.name,
-        "event": deadline.event,
-        "due_on": deadline.due_on.isoformat(),
-        "lapses_at": deadline.lapses_at.isoformat(),
-    }
-
-
-def _moment(value: datetime) -> dict[str, str]:
-    return {"_type_": "datetime_iso", "_data_": value.isoformat()}
+    def encode(self, value: Any) -> bytes:
+        """A value as JSON exactly as the application's transcoder writes it."""
+        return bytes(self.mapper.transcoder.encode(value))
 
 
 @dataclass
@@ -255,12 +245,12 @@ class Prepared:
 class Importer:
     """Imports CFPB exports into a Lifecycle application."""
 
-    def __init__(self, app: Any, profile: Profile = CFPB, batch_size: int = BATCH) -> None:
-        self.app, self.profile, self.batch_size = app, profile, batch_size
-        self.moments = Moments(profile)
+    def __init__(self, app: Any, batch_size: int = BATCH) -> None:
+        self.app, self.profile, self.batch_size = app, CFPB, batch_size
+        self.moments = Moments(self.profile)
         self.templates = Templates(app.mapper, self.moments)
         self.dates = Dates()
-        self.log = EventLog(app)
+        self.log = EventLog(app, self.templates.encode)
         self.timings: dict[tuple[Any, ...], list[bytes]] = {}
 
     def run(
@@ -362,11 +352,11 @@ class Importer:
                 if last is not None and at < last:
                     raise InvalidInput(f"sent to the company on {row.sent}, before it was received on {row.received}")
                 last = at
-                name = shape.base.get("event")
+                name = shape.event
                 if name is not None and (day := self.profile.refuses(name, at)) is not None:
                     raise InvalidInput(f"'{name}' is not accepted from {day}, and this one would be on {at.date()}")
                 deadline = self.templates.deadline(shape.state, at.date(), row.sent)
-                found.append(b'{"at":' + orjson.dumps(_moment(at)) + b',"deadline":' + orjson.dumps(deadline) + b",")
+                found.append(b'{"at":' + self.templates.encode(at) + b',"deadline":' + deadline + b",")
             self.timings[key] = found
         return found
 
@@ -397,8 +387,8 @@ class Importer:
 class EventLog:
     """Direct access to the event store for bulk import: what exists, and appending new complaints."""
 
-    def __init__(self, app: Any) -> None:
-        self.app = app
+    def __init__(self, app: Any, encode: Callable[[Any], bytes]) -> None:
+        self.app, self.encode = app, encode
         self.views = app.views
         self.sqlite = bool(app.views.events_table)
         self.table = getattr(app.recorder, "events_table_name", None)
@@ -430,12 +420,12 @@ class EventLog:
     def append(self, prepared: list[Prepared]) -> int:
         """Store new complaints' events in one transaction; personal text sealed under each one's key."""
         sealed = [p for p in prepared if p.row.narrative]
-        keys = self._keys([p.complaint_id for p in sealed])
-        recorded = b',"timestamp":' + orjson.dumps(_moment(datetime.now(UTC))) + b"}"
+        keys = self.app.keys.keys_for([p.complaint_id for p in sealed])
+        recorded = b',"timestamp":' + self.encode(datetime.now(UTC)) + b"}"
         rows = []
         for p in prepared:
             text = p.row.narrative
-            secret = b"null" if not text else orjson.dumps(_seal(keys[p.complaint_id], text, p.complaint_id))
+            secret = self.encode(text and seal(keys[p.complaint_id], text, p.complaint_id))
             topic, body = p.events[0]
             rows.append((p.complaint_id, 1, topic, b"".join((body, b',"text":', secret, recorded))))
             for version, (topic, body) in enumerate(p.events[1:], start=2):
@@ -450,27 +440,6 @@ class EventLog:
             self.app.recorder.insert_events([StoredEvent(UUID(i), v, t, s) for i, v, t, s in rows])
         return len(rows)
 
-    def _keys(self, complaint_ids: list[str]) -> dict[str, bytes]:
-        """Each complaint's key, made if it has none (a key left by a killed import is used again)."""
-        if not complaint_ids:
-            return {}
-        with self.views.transaction() as cursor:
-            cursor.executemany(
-                "INSERT INTO lifecycle_keys VALUES (?, NULL, ?) ON CONFLICT (complaint_id) DO NOTHING",
-                [(i, os.urandom(32)) for i in complaint_ids],
-            )
-        keys: dict[str, bytes] = {}
-        for start in range(0, len(complaint_ids), 500):
-            chunk = complaint_ids[start : start + 500]
-            marks = ", ".join("?" for _ in chunk)
-            for complaint_id, key in self.views.query(
-                f"SELECT complaint_id, key FROM lifecycle_keys WHERE complaint_id IN ({marks})", chunk
-            ):
-                if key is None:
-                    raise InvalidInput(f"the personal data of complaint {complaint_id} was erased; not imported again")
-                keys[complaint_id] = bytes(key)
-        return keys
-
 
 NAMESPACE_BYTES = NAMESPACE.bytes
 
@@ -481,12 +450,6 @@ def complaint_hex(reference: str) -> str:
     digest[6] = (digest[6] & 0x0F) | 0x50
     digest[8] = (digest[8] & 0x3F) | 0x80
     return digest.hex()
-
-
-def _seal(key: bytes, text: str, complaint_id: str) -> dict[str, str]:
-    nonce = os.urandom(12)
-    data = nonce + AESGCM(key).encrypt(nonce, text.encode(), complaint_id.encode())
-    return {"_type_": "sealed", "_data_": b64encode(data).decode()}
 
 
 def check(paths: Iterable[Path]) -> None:
