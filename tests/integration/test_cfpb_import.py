@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import os
 import signal
 import sqlite3
@@ -21,6 +22,7 @@ import pytest
 from lifecycle import Lifecycle
 from lifecycle.cfpb_export import ExportRow, read
 from lifecycle.importing import NO_COMPANY, Importer, Moments, file_row, outcome
+from lifecycle.report_format import as_json
 
 DATA = Path(__file__).parents[1] / "data" / "cfpb"  # a copy of ../shared/data/cfpb (see its PROVENANCE.md)
 FILES = sorted(DATA.glob("*.csv"))
@@ -219,3 +221,22 @@ def test_import_on_postgresql_counts_the_same_and_is_idempotent(postgres_url: st
         assert again.events == 0 and again.unchanged == 3_180
     finally:
         app.close()
+
+
+GOLDEN = Path(__file__).parents[1] / "data" / "golden"
+
+
+@pytest.mark.parametrize(
+    ("as_of", "years", "name"),
+    [("2026-01-01", None, "report-all-2026-01-01"), ("2016-06-30", 3, "report-3y-2016-06-30")],
+)
+def test_the_report_json_is_byte_identical_to_the_one_recorded_before_the_refactor(
+    imported: tuple[Lifecycle, Path], as_of: str, years: int | None, name: str, tmp_path: Path
+) -> None:
+    """`lifecycle report --format json` of the five exports, as written by commit 8b76a73 (before the layers)."""
+    app, _ = imported
+    actual = as_json(app.report(as_of=as_of, years=years))
+    expected = gzip.decompress((GOLDEN / f"{name}.json.gz").read_bytes()).decode()
+    if actual != expected:
+        (tmp_path / f"{name}.json").write_text(actual, encoding="utf-8")
+    assert actual == expected, f"report differs from {name}; the new one is in {tmp_path}"
