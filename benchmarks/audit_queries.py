@@ -32,7 +32,7 @@ def main() -> None:
     parser.add_argument("--complaints", type=int, default=1_000_000)
     args = parser.parse_args()
     app = Lifecycle(args.db)
-    have = len(app.views.query("SELECT 1 FROM report_complaints LIMIT 1"))
+    have = len(app.tables.query("SELECT 1 FROM report_complaints LIMIT 1"))
     if not have:
         began = time.perf_counter()
         events = generate(app, args.complaints)
@@ -41,9 +41,9 @@ def main() -> None:
             file=sys.stderr,
         )
     began = time.perf_counter()
-    app.report_view.catch_up()
+    app.projections.report.catch_up()
     print(f"report view caught up in {time.perf_counter() - began:.0f} s", file=sys.stderr)
-    count = app.views.query("SELECT COUNT(*) FROM report_complaints")[0][0]
+    count = app.tables.query("SELECT COUNT(*) FROM report_complaints")[0][0]
     events = app.recorder.max_notification_id()
     rng = random.Random(3)
     refs: list[object] = [f"G-{rng.randrange(count):07d}" for _ in range(1000)]

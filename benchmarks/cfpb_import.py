@@ -31,7 +31,7 @@ from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
 from lifecycle import Lifecycle
-from lifecycle.importing import Importer
+from lifecycle.importers.cfpb.importer import Importer
 
 DATA = Path(__file__).parents[1] / "tests" / "data" / "cfpb"  # a copy of ../shared/data/cfpb
 BATCH = 2_000
@@ -150,14 +150,14 @@ def floor(db: Path) -> tuple[int, int]:
 def lifecycle(db: Path) -> tuple[Any, ...]:
     app = Lifecycle(str(db))
     importer = Importer(app)
-    views = (app.chain, app.report_view, app.deadline_index)
+    views = (app.projections.chain, app.projections.report, app.projections.deadlines)
     for view in views:  # timed apart: caught up after the import below
         view.catch_up = lambda *a, **k: 0  # type: ignore[method-assign]
     result = importer.run(files())
     app.close()
     app = Lifecycle(str(db))
     started = time.perf_counter()
-    for view in (app.chain, app.report_view, app.deadline_index):
+    for view in (app.projections.chain, app.projections.report, app.projections.deadlines):
         view.catch_up()
     views_seconds = time.perf_counter() - started
     app.close()

@@ -41,8 +41,8 @@ def measure(url: str, complaints: int) -> list[str]:
     generate(app, complaints)
     reads = [plain_read(app) for _ in range(3)]
     count, read = reads[0][0], statistics.median(r[1] for r in reads)
-    report = timed(app.report_view.rebuild)
-    deadlines = timed(app.deadline_index.rebuild)
+    report = timed(app.projections.report.rebuild)
+    deadlines = timed(app.projections.deadlines.rebuild)
     app.close()
     return [f"{count}", f"{count / read:,.0f}", f"{count / report:,.0f}", f"{count / deadlines:,.0f}"]
 

@@ -25,7 +25,7 @@ from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
 from lifecycle import Lifecycle
-from lifecycle.storage import resolve
+from lifecycle.stores.database import resolve
 
 STEPS = ("responded", "rejected", "responded", "accepted")
 

@@ -6,7 +6,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .application import ConcurrentChange, Lifecycle, Step, Summary
+    from .application import ConcurrentChange, HistoryEntry, Lifecycle, Summary
     from .domain.bbb import BBB
     from .domain.cfpb import CFPB
     from .domain.errors import (
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 _HOMES = {
     "ConcurrentChange": "application",
     "Lifecycle": "application",
-    "Step": "application",
+    "HistoryEntry": "application",
     "Summary": "application",
     "BBB": "domain.bbb",
     "CFPB": "domain.cfpb",
@@ -39,13 +39,13 @@ __all__ = [
     "CFPB",
     "ConcurrentChange",
     "DuplicateComplaint",
+    "HistoryEntry",
     "IllegalEvent",
     "InvalidInput",
     "Lifecycle",
     "LifecycleError",
     "OutOfOrder",
     "PROFILES",
-    "Step",
     "Summary",
     "UnknownComplaint",
 ]

@@ -13,7 +13,7 @@ FORBIDDEN = {
     "sqlite3",
     "psycopg",
     "psycopg_pool",
-    "lifecycle.storage",
+    "lifecycle.stores",
     "lifecycle.cli",
     "os",
     "pathlib",
@@ -48,4 +48,4 @@ def test_importing_the_domain_loads_no_driver_or_cli() -> None:
         subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout.split()
     )
     assert "lifecycle.domain.complaint" in loaded
-    assert not loaded & {"click", "sqlite3", "_sqlite3", "psycopg", "lifecycle.storage", "lifecycle.cli"}
+    assert not loaded & {"click", "sqlite3", "_sqlite3", "psycopg", "lifecycle.stores", "lifecycle.cli"}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from lifecycle.diagram import replace_block
+from lifecycle.domain.diagram import replace_block
 from lifecycle.domain.profiles import PROFILES
 
 ROOT = Path(__file__).parents[1]

@@ -1,4 +1,4 @@
-"""Business days and local days of a profile's country and time zone."""
+"""Business days and local days of a profile's country and time zone; the one owner of day boundaries."""
 
 from __future__ import annotations
 
@@ -43,3 +43,11 @@ class BusinessCalendar:
     def start_of(self, day: date) -> datetime:
         """Midnight at the start of `day` in the profile's time zone."""
         return datetime.combine(day, time(0), tzinfo=self.zone)
+
+    def after(self, day: date) -> datetime:
+        """The first moment after `day`: when a window that ends on `day` lapses."""
+        return self.start_of(day + timedelta(days=1))
+
+    def end_of(self, day: date) -> datetime:
+        """The last moment of `day`: what a date given as an end (`--as-of`, `until`) means."""
+        return self.after(day) - timedelta(microseconds=1)

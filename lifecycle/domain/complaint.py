@@ -263,10 +263,6 @@ class Complaint(Aggregate):
             entries[step.state] = profile.calendar.local_date(step.at)
         return entries
 
-    def filed_on(self, profile: Profile) -> Any:
-        """The filing day in the profile's time zone."""
-        return profile.calendar.local_date(self.filed_at)
-
     def _apply(self, plan: list[Planned], text: str | None, facts: dict[str, Any], timing: str | None) -> None:
         for number, step in enumerate(plan, start=1):
             last = number == len(plan)

@@ -90,7 +90,7 @@ class Profile:
             due_on = self.calendar.add_business_days(start, rule.days)
         else:
             due_on = start + timedelta(days=rule.days)
-        lapses_at = self.calendar.start_of(due_on + timedelta(days=1))
+        lapses_at = self.calendar.after(due_on)
         return Deadline(rule.name, rule.lapse, due_on, lapses_at)
 
     def response_due(self, filed_on: date) -> datetime | None:
@@ -101,13 +101,13 @@ class Profile:
         deadline = self.deadline(rule.state, filed_on)
         return deadline.lapses_at if deadline else None
 
-    def instant(self, value: datetime | date | str) -> datetime:
-        """An aware moment: a date means the start of that day in the profile's time zone."""
+    def instant(self, value: datetime | date | str, end: bool = False) -> datetime:
+        """An aware moment: a date means the start of that day in the profile's time zone (its end if `end`)."""
         if isinstance(value, str):
             value = parse_time(value)
         if isinstance(value, datetime):
             return value if value.tzinfo else value.replace(tzinfo=self.calendar.zone)
-        return self.calendar.start_of(value)
+        return self.calendar.end_of(value) if end else self.calendar.start_of(value)
 
     def refuses(self, event: str, at: datetime) -> date | None:
         """The day from which `event` is no longer accepted, when `at` is on or after it."""

@@ -12,7 +12,7 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invar
 from lifecycle import Lifecycle, LifecycleError
 from lifecycle.domain.bbb import BBB, RULES
 from lifecycle.domain.complaint import Complaint
-from lifecycle.replay import FOREVER
+from lifecycle.scenarios.replay import FOREVER
 
 COMMANDS = [e for e in RULES.events if RULES.actors[e] != "clock"]
 START = BBB.instant("2024-01-01")

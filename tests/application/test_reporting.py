@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from lifecycle import Lifecycle
-from lifecycle.replay import replay
-from lifecycle.scenario import find, load
+from lifecycle.scenarios.format import find, load
+from lifecycle.scenarios.replay import replay
 from tests.generated import populate
 
 NEW_YORK = ZoneInfo("America/New_York")

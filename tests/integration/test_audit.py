@@ -70,8 +70,8 @@ def test_audit_filters_each_match_a_scan_of_all_histories(open_app: Opener) -> N
 def test_the_audit_query_is_served_by_indexes(tmp_path: object) -> None:
     app = Lifecycle(f"{tmp_path}/plan.db")
     populate(app, 5)
-    app.report_view.catch_up()
-    plan = app.views.query(
+    app.projections.report.catch_up()
+    plan = app.tables.query(
         "EXPLAIN QUERY PLAN SELECT * FROM report_steps s JOIN report_complaints c "
         "ON c.complaint_id = s.complaint_id WHERE c.business = ? ORDER BY s.at DESC LIMIT 10",
         ("Cedar Bank",),

@@ -20,9 +20,10 @@ import orjson
 import pytest
 
 from lifecycle import Lifecycle
-from lifecycle.cfpb_export import ExportRow, read
-from lifecycle.importing import NO_COMPANY, Importer, Moments, file_row, outcome
-from lifecycle.report_format import as_json
+from lifecycle.cli.render.report import as_json
+from lifecycle.importers.cfpb.export import ExportRow, read
+from lifecycle.importers.cfpb.importer import Importer
+from lifecycle.importers.cfpb.mapping import NO_COMPANY, Moments, file_row, outcome
 
 DATA = Path(__file__).parents[1] / "data" / "cfpb"  # a copy of ../shared/data/cfpb (see its PROVENANCE.md)
 FILES = sorted(DATA.glob("*.csv"))
@@ -163,8 +164,8 @@ def test_the_fast_path_records_what_the_aggregate_records(tmp_path: Path) -> Non
         except ValueError:
             refused.append(row.reference)
             continue
-        prepared = importer.prepare(row)
-        importer.log.append([prepared])
+        prepared = importer.templates.prepare(row)
+        importer.fast.append([prepared.complaint])
     for row in rows:
         if row.reference in refused:
             continue

@@ -22,7 +22,7 @@ def events_table(app: Lifecycle) -> tuple[str, str]:
 
 
 def tamper(app: Lifecycle, statement: str, params: tuple[object, ...] = ()) -> None:
-    with app.views.transaction() as cursor:
+    with app.tables.transaction() as cursor:
         cursor.execute(statement, params)
 
 
@@ -30,7 +30,7 @@ def tamper(app: Lifecycle, statement: str, params: tuple[object, ...] = ()) -> N
 def store(open_app: Opener) -> Lifecycle:
     app = open_app()
     populate(app, 12, seed=2)
-    app.report_view.catch_up()
+    app.projections.report.catch_up()
     assert app.verify() == (app.recorder.max_notification_id(), None)
     return app
 
@@ -38,10 +38,10 @@ def store(open_app: Opener) -> Lifecycle:
 def target(app: Lifecycle, nth: int) -> tuple[str, int, int]:
     """The reference, version and notification id of the nth stored event."""
     table, key = events_table(app)
-    [(oid, version, nid)] = app.views.query(
+    [(oid, version, nid)] = app.tables.query(
         f"SELECT originator_id, originator_version, {key} FROM {table} ORDER BY {key} LIMIT 1 OFFSET ?", (nth,)
     )
-    [(reference,)] = app.views.query(
+    [(reference,)] = app.tables.query(
         "SELECT reference FROM report_complaints WHERE complaint_id = ?", (str(oid).replace("-", ""),)
     )
     return reference, version, nid
@@ -65,8 +65,8 @@ def test_a_deleted_event_is_named(store: Lifecycle) -> None:
 def test_reordered_events_are_named(store: Lifecycle) -> None:
     first, second = target(store, 30), target(store, 31)
     table, key = events_table(store)
-    [(a,)] = store.views.query(f"SELECT state FROM {table} WHERE {key} = ?", (first[2],))
-    [(b,)] = store.views.query(f"SELECT state FROM {table} WHERE {key} = ?", (second[2],))
+    [(a,)] = store.tables.query(f"SELECT state FROM {table} WHERE {key} = ?", (first[2],))
+    [(b,)] = store.tables.query(f"SELECT state FROM {table} WHERE {key} = ?", (second[2],))
     tamper(store, f"UPDATE {table} SET state = ? WHERE {key} = ?", (b, first[2]))
     tamper(store, f"UPDATE {table} SET state = ? WHERE {key} = ?", (a, second[2]))
     checked, broken = store.verify()

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from lifecycle import InvalidInput, Lifecycle
 from lifecycle.cli import main
-from lifecycle.personal import ERASED
+from lifecycle.stores.keys import ERASED
 
 Opener = Callable[[], Lifecycle]
 SECRETS = ("Jane Roe", "jane@example.com", "order 998877", "John Poe")
@@ -18,9 +18,9 @@ SECRETS = ("Jane Roe", "jane@example.com", "order 998877", "John Poe")
 
 def stored_bytes(app: Lifecycle) -> bytes:
     if app.database.kind == "sqlite":
-        rows = app.views.query("SELECT state FROM stored_events")
+        rows = app.tables.query("SELECT state FROM stored_events")
     else:
-        rows = app.views.query(f'SELECT state FROM "{app.database.schema}".lifecycle_events')
+        rows = app.tables.query(f'SELECT state FROM "{app.database.schema}".lifecycle_events')
     return b"".join(bytes(r[0]) for r in rows)
 
 

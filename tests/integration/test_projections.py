@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 
 from lifecycle import Lifecycle
-from lifecycle.projection import Projector, Record
-from lifecycle.reporting import ReportView
-from lifecycle.storage import Cursor
+from lifecycle.stores.stored import Record
+from lifecycle.stores.view_store import Cursor
+from lifecycle.views.projector import Projector
+from lifecycle.views.report.view import ReportView
 from tests.generated import populate
 
 Opener = Callable[[], Lifecycle]
@@ -22,7 +23,7 @@ TABLES = {
 
 
 def snapshot(app: Lifecycle) -> dict[str, list[tuple[Any, ...]]]:
-    return {t: [tuple(r) for r in app.views.query(f"SELECT * FROM {t} ORDER BY {k}")] for t, k in TABLES.items()}
+    return {t: [tuple(r) for r in app.tables.query(f"SELECT * FROM {t} ORDER BY {k}")] for t, k in TABLES.items()}
 
 
 def test_rebuild_equals_incremental(open_app: Opener) -> None:
@@ -31,15 +32,15 @@ def test_rebuild_equals_incremental(open_app: Opener) -> None:
     for month in ("2023-02-01", "2023-05-01", "2023-08-01", "2023-11-01"):  # catch up between writes
         app.advance(month)
         app.report(as_of="2024-01-01")
-        app.deadline_index.catch_up()
+        app.projections.deadlines.catch_up()
     app.advance("2025-06-01")
     app.report()
-    app.deadline_index.catch_up()
+    app.projections.deadlines.catch_up()
     incremental = snapshot(app)
     assert len(incremental["report_steps"]) == app.recorder.max_notification_id()  # one row per event
     report_before = app.report(as_of="2024-06-30").as_dict()
-    app.report_view.rebuild()
-    app.deadline_index.rebuild()
+    app.projections.report.rebuild()
+    app.projections.deadlines.rebuild()
     assert snapshot(app) == incremental
     assert app.report(as_of="2024-06-30").as_dict() == report_before
     other = open_app()  # another process sees the same views
@@ -76,28 +77,28 @@ def test_an_interrupted_projection_resumes_without_double_counting(open_app: Ope
     writer = open_app()
     populate(writer, 60, seed=3)
     crashing = Crashing(ReportView())
-    runner = Projector(writer, writer.views, crashing, batch_size=25)
+    runner = Projector(writer, writer.tables, crashing, batch_size=25)
     with pytest.raises(OSError):
         runner.rebuild()
     assert runner.position() == 50  # two whole batches, nothing of the third
     resumed = open_app()  # a new process picks up from the stored position
-    taken = resumed.report_view.catch_up()
+    taken = resumed.projections.report.catch_up()
     assert taken == resumed.recorder.max_notification_id() - 50
-    steps = resumed.views.query("SELECT COUNT(*), COUNT(DISTINCT complaint_id || ':' || version) FROM report_steps")
+    steps = resumed.tables.query("SELECT COUNT(*), COUNT(DISTINCT complaint_id || ':' || version) FROM report_steps")
     assert steps[0][0] == steps[0][1]
     after_resume = snapshot(resumed)["report_steps"]
-    resumed.report_view.rebuild()
+    resumed.projections.report.rebuild()
     assert snapshot(resumed)["report_steps"] == after_resume
 
 
 def test_sqlite_in_sql_and_python_paths_write_the_same_view(tmp_path: object) -> None:
     in_sql = Lifecycle(f"{tmp_path}/sql.db")
     in_python = Lifecycle("memory://")  # views in SQLite too, fed through Python from the recorder
-    assert in_sql.views.events_table and not in_python.views.events_table
+    assert in_sql.tables.events_table and not in_python.tables.events_table
     for app in (in_sql, in_python):
         populate(app, 80, seed=11, advance=False)  # some deadlines stay pending
-        app.report_view.catch_up()
-        app.deadline_index.catch_up()
+        app.projections.report.catch_up()
+        app.projections.deadlines.catch_up()
     tables = ("report_complaints", "report_steps", "lifecycle_deadlines")
     snap = [{t: v for t, v in snapshot(app).items() if t in tables} for app in (in_sql, in_python)]
     assert snap[0] == snap[1] and len(snap[0]["report_steps"]) > 200 and len(snap[0]["lifecycle_deadlines"]) > 5

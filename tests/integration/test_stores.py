@@ -47,7 +47,7 @@ def test_the_deadline_index_is_shared_and_exact(open_app: Opener) -> None:
     assert recorded == 1 + 9 + 1  # refs[0]'s reply lapse; refs[1..9] forwarded; refs[1]'s second notice
     assert writer.status(refs[0]) == "Answered"
     assert clock.due("2024-03-20") == []
-    assert clock.deadline_index.position() == writer.recorder.max_notification_id()
+    assert clock.projections.deadlines.position() == writer.recorder.max_notification_id()
 
 
 def test_two_writers_on_one_complaint_never_lose_an_event(open_app: Opener) -> None:
@@ -77,7 +77,7 @@ def test_a_conflict_in_flight_is_retried(open_app: Opener) -> None:
             theirs.forward(ref, "2024-03-04T12:00:00-05:00")
         complaint.record(mine.profile("bbb"), "responded", mine.profile("bbb").instant("2024-03-05"))
 
-    mine._change(ref, act)  # noqa: SLF001 - the retry loop under test
+    mine.change(ref, act)  # the retry loop under test
     assert [s.event for s in mine.history(ref)] == ["filed", "forwarded", "responded"]
 
 
@@ -105,7 +105,7 @@ def test_endless_conflicts_are_reported_not_lost(open_app: Opener) -> None:
         touch(complaint)
 
     with pytest.raises(ConcurrentChange, match=f"complaint {ref}: changed by another writer"):
-        mine._change(ref, act)  # noqa: SLF001
+        mine.change(ref, act)
     assert mine.get(ref).version == 1 + 5  # theirs, five times; ours never
 
 

@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .domain.errors import LifecycleError
-from .domain.profile import Profile, parse_time
-from .domain.profiles import PROFILES
+from ..domain.errors import LifecycleError
+from ..domain.profile import Profile, parse_time
+from ..domain.profiles import PROFILES
 
 Moment = date | datetime
 
@@ -95,7 +95,8 @@ class Scenario(Strict):
 
     name: str = Field(min_length=1)
     description: str | None = None
-    policy: str = "bbb"
+    profile: str = Field("bbb", validation_alias=AliasChoices("profile", "policy"))
+    """The profile of every complaint in the file (`policy`, its older name, is still read)."""
     until: Moment | None = None
     complaints: list[ComplaintSpec] = Field(min_length=1)
 
@@ -151,9 +152,10 @@ def check(scenario: Scenario, path: Path, node: Any, profiles: Mapping[str, Prof
     def fail(message: str, *loc: str | int) -> None:
         raise ScenarioError(path, message, _line(node, loc))
 
-    profile = profiles.get(scenario.policy)
+    profile = profiles.get(scenario.profile)
     if profile is None:
-        fail(f"policy: unknown profile {scenario.policy!r}; known: {', '.join(profiles)}", "policy")
+        key = "profile" if "profile" in _keys(node) else "policy"
+        fail(f"{key}: unknown profile {scenario.profile!r}; known: {', '.join(profiles)}", key)
         return
     rules = profile.rules
     statuses = set(rules.closing.values())
@@ -204,6 +206,11 @@ def check(scenario: Scenario, path: Path, node: Any, profiles: Mapping[str, Prof
                         i,
                         "expect",
                     )
+
+
+def _keys(node: Any) -> set[str]:
+    """The keys of a YAML mapping node."""
+    return {str(k.value) for k, _ in node.value} if isinstance(node, yaml.MappingNode) else set()
 
 
 def _line(node: Any, loc: Sequence[Any]) -> int | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .domain.profile import Profile
+from .profile import Profile
 
 
 def mermaid(profile: Profile) -> str:

@@ -7,8 +7,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .projection import Projector, Record
-from .storage import Cursor
+from ..stores.stored import Record
+from ..stores.view_store import Cursor
+from .projector import Projector
 
 GENESIS = "0" * 64
 

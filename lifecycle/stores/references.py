@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .storage import ViewStore
+from .view_store import ViewStore
 
 
 class ReferenceSequence:

@@ -5,52 +5,17 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, runtime_checkable
-from uuid import UUID
 
 from eventsourcing.application import Application
-from orjson import loads
 
-from .storage import Cursor, ViewStore
+from ..stores.stored import SQLITE_COUNT, SQLITE_READ, Record, notification_records, records
+from ..stores.view_store import Cursor, ViewStore
 
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-MICROSECOND = timedelta(microseconds=1)
 POSITIONS = (
     "CREATE TABLE IF NOT EXISTS lifecycle_positions ("
     "view TEXT PRIMARY KEY, position BIGINT NOT NULL, schema INTEGER NOT NULL)"
 )
-
-
-class Record:
-    """One notification as views read it: who, which version, which event, and its JSON fields.
-
-    `raw` is the event's state exactly as stored; `data` is decoded from it when a view first asks
-    (the hash chain never does)."""
-
-    __slots__ = ("_data", "id", "originator_id", "raw", "topic", "version")
-
-    def __init__(self, id: int, originator_id: str, version: int, topic: str, raw: bytes) -> None:  # noqa: A002
-        self.id, self.originator_id, self.version, self.topic, self.raw = id, originator_id, version, topic, raw
-        self._data: dict[str, Any] | None = None
-
-    @property
-    def data(self) -> dict[str, Any]:
-        """The event's fields as stored (JSON)."""
-        if self._data is None:
-            self._data = loads(self.raw)
-        return self._data
-
-
-def micros(value: Any) -> int | None:
-    """Microseconds since the epoch of a stored or live moment (None stays None)."""
-    if value is None:
-        return None
-    if isinstance(value, dict):
-        value = value["_data_"]
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return int((value - EPOCH) // MICROSECOND)
 
 
 class View(Protocol):
@@ -85,15 +50,7 @@ def _no_cycle_collection() -> Iterator[None]:
 class SQLiteView(View, Protocol):
     """A view that can also take a range of SQLite's log table in SQL, without Python per event."""
 
-    def apply_sqlite(self, cursor: Cursor, table: str, after: int, upto: int) -> None: ...
-
-
-def sqlite_micros(text: str) -> str:
-    """SQL for microseconds since the epoch of an ISO 8601 date-time with offset (exact)."""
-    return (
-        f"(unixepoch({text}) * 1000000 + CASE WHEN substr({text}, 20, 1) = '.' "
-        f"THEN CAST(substr({text}, 21, 6) AS INTEGER) ELSE 0 END)"
-    )
+    def apply_sqlite(self, cursor: Cursor, after: int, upto: int) -> None: ...
 
 
 class Moved(Exception):
@@ -147,20 +104,16 @@ class Projector:
 
     def _catch_up_in_sqlite(self, view: SQLiteView, progress: Callable[[int], None] | None) -> int:
         """Let SQLite read the log and write the view in one statement per batch and table."""
-        done, table = 0, self.store.events_table
+        done = 0
         while True:
             with self.store.transaction() as cursor:  # BEGIN IMMEDIATE: one projector at a time
                 cursor.execute("SELECT position FROM lifecycle_positions WHERE view = ?", (view.name,))
                 after = int(cursor.fetchone()[0])
-                cursor.execute(
-                    f"SELECT COUNT(*), MAX(rowid) FROM (SELECT rowid FROM {table} WHERE rowid > ? "
-                    "ORDER BY rowid LIMIT ?)",
-                    (after, self.batch_size),
-                )
+                cursor.execute(SQLITE_COUNT, (after, self.batch_size))
                 count, upto = cursor.fetchone()
                 if not count:
                     return done
-                view.apply_sqlite(cursor, table, after, upto)
+                view.apply_sqlite(cursor, after, upto)
                 cursor.execute("UPDATE lifecycle_positions SET position = ? WHERE view = ?", (upto, view.name))
             done += count
             if progress:
@@ -169,18 +122,11 @@ class Projector:
     def read(self, position: int) -> list[Record]:
         """The next batch of the notification log after `position`."""
         if self.store.events_table:  # SQLite: the log's own table, without building objects
-            rows = self.store.query(
-                f"SELECT rowid, originator_id, originator_version, topic, state FROM {self.store.events_table} "
-                "WHERE rowid > ? ORDER BY rowid LIMIT ?",
-                (position, self.batch_size),
-            )
-            return [Record(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+            return records(self.store.query(SQLITE_READ, (position, self.batch_size)))
         notifications = self.app.recorder.select_notifications(
             start=position, limit=self.batch_size, inclusive_of_start=False
         )
-        return [
-            Record(n.id, UUID(str(n.originator_id)).hex, n.originator_version, n.topic, n.state) for n in notifications
-        ]
+        return notification_records(notifications)
 
     def _commit(self, old: int, new: int, records: Sequence[Record]) -> None:
         with self.store.transaction() as cursor:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
+from uuid import UUID
 
-from .projection import Record, micros, sqlite_micros
-from .storage import Cursor
+from ..stores.stored import Record, micros, sql_field, sqlite_batch, sqlite_micros
+from ..stores.view_store import Cursor, ViewStore
 
 DUE = "SELECT complaint_id FROM lifecycle_deadlines WHERE lapses_at <= ? ORDER BY lapses_at, complaint_id LIMIT ?"
 
@@ -30,11 +31,9 @@ class DeadlineView:
         latest: dict[str, Any] = {}
         for record in records:
             if "deadline" in record.data:
-                latest[record.originator_id] = record.data["deadline"]
+                latest[record.originator_id] = record.value("deadline")
         gone = [(cid,) for cid, deadline in latest.items() if deadline is None]
-        kept = [
-            (cid, d["_data_"]["name"], micros(d["_data_"]["lapses_at"])) for cid, d in latest.items() if d is not None
-        ]
+        kept = [(cid, d["name"], micros(d["lapses_at"])) for cid, d in latest.items() if d is not None]
         if gone:
             cursor.executemany("DELETE FROM lifecycle_deadlines WHERE complaint_id = ?", gone)
         if kept:
@@ -44,21 +43,20 @@ class DeadlineView:
                 kept,
             )
 
-    def apply_sqlite(self, cursor: Cursor, table: str, after: int, upto: int) -> None:
+    def apply_sqlite(self, cursor: Cursor, after: int, upto: int) -> None:
         """The same as `apply`, written by SQLite from its own log table: each complaint's last event decides."""
-        last = (
-            "SELECT originator_id AS complaint_id, MAX(originator_version), CAST(state AS TEXT) AS s "
-            f"FROM {table} WHERE rowid > ? AND rowid <= ? GROUP BY originator_id"
-        )
+        columns = "originator_id AS complaint_id, MAX(originator_version), CAST(state AS TEXT) AS s"
+        last = sqlite_batch(columns) + " GROUP BY originator_id"
+        deadline = sql_field("s", "deadline")
         cursor.execute(
             f"DELETE FROM lifecycle_deadlines WHERE complaint_id IN (SELECT complaint_id FROM ({last}) "
-            "WHERE json_extract(s, '$.deadline') IS NULL)",
+            f"WHERE {deadline} IS NULL)",
             (after, upto),
         )
-        lapses = sqlite_micros("json_extract(s, '$.deadline._data_.lapses_at')")
+        lapses = sqlite_micros(sql_field("s", "deadline", "lapses_at"))
         cursor.execute(
-            f"INSERT INTO lifecycle_deadlines SELECT complaint_id, json_extract(s, '$.deadline._data_.name'), {lapses} "
-            f"FROM ({last}) WHERE json_extract(s, '$.deadline') IS NOT NULL ON CONFLICT (complaint_id) "
+            f"INSERT INTO lifecycle_deadlines SELECT complaint_id, {sql_field('s', 'deadline', 'name')}, {lapses} "
+            f"FROM ({last}) WHERE {deadline} IS NOT NULL ON CONFLICT (complaint_id) "
             "DO UPDATE SET deadline = excluded.deadline, lapses_at = excluded.lapses_at",
             (after, upto),
         )
@@ -70,3 +68,8 @@ class DeadlineView:
     def clear(self, cursor: Cursor) -> None:
         """Empty the index."""
         cursor.execute("DELETE FROM lifecycle_deadlines")
+
+
+def due(store: ViewStore, lapses_by: int, limit: int) -> list[UUID]:
+    """The complaints whose deadline lapses by `lapses_by` (microseconds), soonest first."""
+    return [UUID(row[0]) for row in store.query(DUE, (lapses_by, limit))]

@@ -7,9 +7,9 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from .domain.profile import Profile
-from .projection import EPOCH, MICROSECOND, micros
-from .storage import ViewStore
+from ..domain.profile import Profile
+from ..stores.stored import micros, moment
+from ..stores.view_store import ViewStore
 
 
 @dataclass(frozen=True)
@@ -89,4 +89,4 @@ def audit(
         + " ORDER BY s.at DESC, c.reference, s.version DESC LIMIT ?"
     )
     rows = store.query(sql, [*params, limit])
-    return [AuditEntry(r[0], r[1], r[2], r[3], EPOCH + r[4] * MICROSECOND, r[5], r[6], r[7]) for r in rows]
+    return [AuditEntry(r[0], r[1], r[2], r[3], moment(r[4]), r[5], r[6], r[7]) for r in rows]

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from .application import Lifecycle, Step
-from .domain.errors import LifecycleError
-from .scenario import ComplaintSpec, EventSpec, Scenario
+from ..application import HistoryEntry, Lifecycle
+from ..domain.errors import LifecycleError
+from .format import ComplaintSpec, EventSpec, Scenario
 
 FOREVER = datetime.max.replace(tzinfo=UTC) - timedelta(days=2)
 
@@ -56,7 +56,7 @@ class FileResult:
 
 def replay(app: Lifecycle, scenario: Scenario, path: Path | str) -> FileResult:
     """File every complaint and record every event in time order, advance the clock, check."""
-    profile = app.profile(scenario.policy)
+    profile = app.profile(scenario.profile)
     taken = [c.id for c in scenario.complaints if app.exists(c.id)]
     if taken:
         raise LifecycleError(f"{path}: complaint {taken[0]!r} already exists in the store")
@@ -67,7 +67,7 @@ def replay(app: Lifecycle, scenario: Scenario, path: Path | str) -> FileResult:
     failures: dict[str, list[str]] = {c.id: [] for c in scenario.complaints}
     for at, c, e in sorted(actions, key=lambda action: action[0]):
         if e is None:
-            app.file(c.business, c.type, at, c.id, scenario.policy, c.consumer, c.text, c.desired_outcome)
+            app.file(c.business, c.type, at, c.id, scenario.profile, c.consumer, c.text, c.desired_outcome)
         else:
             failures[c.id].extend(_record(app, c.id, at, e))
     references = [c.id for c in scenario.complaints]
@@ -101,7 +101,7 @@ def _check(app: Lifecycle, c: ComplaintSpec, failures: list[str]) -> ComplaintRe
             failures.append(f"state is {summary.state}, expected {c.expect.state}")
         profile = app.profile(summary.profile)
         for day, state in c.expect.on.items():
-            actual = state_on(history, profile.instant(day + timedelta(days=1)))
+            actual = state_on(history, profile.calendar.after(day))
             if actual != state:
                 failures.append(f"on {day} the state is {actual}, expected {state}")
     result = ComplaintResult(c.id, summary.state, summary.status, expected, failures)
@@ -112,7 +112,7 @@ def _check(app: Lifecycle, c: ComplaintSpec, failures: list[str]) -> ComplaintRe
     return result
 
 
-def state_on(history: list[Step], before: datetime) -> str | None:
+def state_on(history: list[HistoryEntry], before: datetime) -> str | None:
     """The state after the last step earlier than `before` (the end of a day)."""
     state = None
     for step in history:

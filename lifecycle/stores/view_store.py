@@ -1,78 +1,14 @@
-"""Where events and views live: a database URL turned into eventsourcing settings and a view store."""
+"""The tables beside the events (views, keys, sequences): one connection, transactions, `?` placeholders."""
 
 from __future__ import annotations
 
-import os
-import re
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import parse_qs, unquote, urlparse
 
-from .domain.errors import InvalidInput
-
-DEFAULT_DB = "lifecycle.db"
-MEMORY = "memory://"
-
-
-@dataclass(frozen=True)
-class Database:
-    """A parsed database URL: its kind (memory, sqlite, postgres) and how to reach it."""
-
-    kind: str
-    path: str = ""
-    conninfo: str = ""
-    schema: str = "public"
-    settings: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def env(self) -> dict[str, str]:
-        """The eventsourcing environment for this database."""
-        return dict(self.settings)
-
-
-def resolve(url: str | None = None) -> Database:
-    """Parse `url` (default: $LIFECYCLE_DB, else ./lifecycle.db)."""
-    url = url or os.environ.get("LIFECYCLE_DB") or DEFAULT_DB
-    if url in (MEMORY, ":memory:", "memory"):
-        return Database("memory", settings=(("PERSISTENCE_MODULE", "eventsourcing.popo"),))
-    if url.startswith(("postgresql://", "postgres://")):
-        return _postgres(url)
-    path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url
-    if "://" in path:
-        raise InvalidInput(f"unsupported database URL {url!r}: use a file path, sqlite:///, postgresql:// or memory://")
-    return Database(
-        "sqlite",
-        path=str(Path(path)),
-        settings=(
-            ("PERSISTENCE_MODULE", "eventsourcing.sqlite"),
-            ("SQLITE_DBNAME", str(Path(path))),
-            ("SQLITE_LOCK_TIMEOUT", "30"),
-        ),
-    )
-
-
-def _postgres(url: str) -> Database:
-    parts = urlparse(url)
-    schema = parse_qs(parts.query).get("schema", ["public"])[0]
-    if not re.fullmatch(r"[a-z_][a-z0-9_]*", schema):
-        raise InvalidInput(f"invalid schema name {schema!r} in {url!r}")
-    settings = {
-        "PERSISTENCE_MODULE": "eventsourcing.postgres",
-        "POSTGRES_DBNAME": unquote(parts.path.lstrip("/")) or "postgres",
-        "POSTGRES_HOST": parts.hostname or "127.0.0.1",
-        "POSTGRES_PORT": str(parts.port or 5432),
-        "POSTGRES_USER": unquote(parts.username or "postgres"),
-        "POSTGRES_PASSWORD": unquote(parts.password or ""),
-        "POSTGRES_SCHEMA": schema,
-        "POSTGRES_POOL_SIZE": "2",
-        "POSTGRES_MAX_OVERFLOW": "4",
-    }
-    conninfo = url.split("?", 1)[0]
-    return Database("postgres", conninfo=conninfo, schema=schema, settings=tuple(settings.items()))
+from .database import Database
+from .stored import SQLITE_LOG
 
 
 class Cursor(Protocol):
@@ -96,7 +32,7 @@ class ViewStore:
     def __init__(self, database: Database) -> None:
         self.database = database
         self.dialect = "postgres" if database.kind == "postgres" else "sqlite"
-        self.events_table = "stored_events" if database.kind == "sqlite" else ""
+        self.events_table = SQLITE_LOG if database.kind == "sqlite" else ""
         """eventsourcing's SQLite table of the notification log (rowid = notification id)."""
         self._connection: Any = None
 
@@ -160,9 +96,9 @@ class ViewStore:
 class _Placeholders:
     """A cursor that turns `?` placeholders into the driver's own."""
 
-    def __init__(self, cursor: Any, postgres: bool | None = None) -> None:
+    def __init__(self, cursor: Any) -> None:
         self.cursor = cursor
-        self.postgres = postgres if postgres is not None else not isinstance(cursor, sqlite3.Cursor)
+        self.postgres = not isinstance(cursor, sqlite3.Cursor)
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         return self.cursor.execute(sql.replace("?", "%s") if self.postgres else sql, params)

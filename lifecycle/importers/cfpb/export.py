@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .domain.errors import InvalidInput
+from ...domain.errors import InvalidInput
 
 COLUMNS = {
     "complaint id": "complaint_id",

@@ -1,4 +1,4 @@
-"""How domain values that JSON does not know are stored: dates and deadlines."""
+"""How values that JSON does not know are stored: dates, deadlines and sealed personal data."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import Any
 
 from eventsourcing.persistence import Transcoding
 
-from .domain.profile import Deadline
+from ..domain.profile import Deadline
+from .keys import Sealed
 
 
 class DateAsISO(Transcoding):
@@ -44,3 +45,16 @@ class DeadlineAsDict(Transcoding):
             date.fromisoformat(data["due_on"]),
             datetime.fromisoformat(data["lapses_at"]),
         )
+
+
+class SealedAsText(Transcoding):
+    """A sealed value in JSON."""
+
+    type = Sealed
+    name = "sealed"
+
+    def encode(self, obj: Sealed) -> str:
+        return obj.data
+
+    def decode(self, data: str) -> Sealed:
+        return Sealed(data)

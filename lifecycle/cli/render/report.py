@@ -6,10 +6,9 @@ import csv
 import io
 import json
 import math
-from collections.abc import Sequence
 from html import escape
 
-from .reporting import Figures, Report
+from ...views.report.figures import Figures, Report
 
 STATUS_COLOURS = {
     "Open": "#9e9e9e",
@@ -223,9 +222,9 @@ def _section(f: Figures) -> str:
     )
 
 
-def as_html(report: Report, businesses: Sequence[Figures] | None = None) -> str:
+def as_html(report: Report) -> str:
     """A self-contained page: no scripts, no external files; opens offline in any browser."""
-    sections = [_section(report.total), *(_section(f) for f in (businesses or report.businesses))]
+    sections = [_section(report.total), *(_section(f) for f in report.businesses)]
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Complaint report</title><style>"
         "body{font:14px system-ui,sans-serif;margin:24px;color:#222}table{border-collapse:collapse;margin:8px 0}"

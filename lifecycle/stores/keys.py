@@ -8,13 +8,11 @@ from base64 import b64decode, b64encode
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from eventsourcing.persistence import Mapper, StoredEvent, Transcoder, Transcoding
 
-from .domain.errors import InvalidInput
-from .storage import ViewStore
+from ..domain.errors import InvalidInput
+from .view_store import ViewStore
 
 PERSONAL = ("consumer", "text", "desired_outcome")
 ERASED = "[erased]"
@@ -25,19 +23,6 @@ class Sealed:
     """A personal value as stored: AES-GCM ciphertext (nonce first), base64."""
 
     data: str
-
-
-class SealedAsText(Transcoding):
-    """A sealed value in JSON."""
-
-    type = Sealed
-    name = "sealed"
-
-    def encode(self, obj: Sealed) -> str:
-        return obj.data
-
-    def decode(self, data: str) -> Sealed:
-        return Sealed(data)
 
 
 def consumer_digest(name: str | None) -> str | None:
@@ -138,44 +123,7 @@ def seal(key: bytes, text: str, complaint_id: str) -> Sealed:
     return Sealed(b64encode(nonce + AESGCM(key).encrypt(nonce, text.encode(), complaint_id.encode())).decode())
 
 
-class SealingMapper(Mapper[Any]):
-    """Seals personal fields on the way to the store and opens them (or marks them erased) on the way back."""
-
-    def __init__(self, transcoder: Transcoder, keys: KeyStore) -> None:
-        super().__init__(transcoder)
-        self.keys = keys
-
-    def to_stored_event(self, domain_event: Any) -> StoredEvent:
-        state = vars(domain_event)
-        present = [f for f in PERSONAL if isinstance(state.get(f), str)]
-        if not present:
-            return super().to_stored_event(domain_event)
-        complaint_id = domain_event.originator_id.hex
-        key = self.keys.key(complaint_id, state.get("consumer"), create=True)
-        if key is None:
-            raise InvalidInput(
-                f"the personal data of complaint {state.get('reference') or complaint_id} was erased; "
-                "record the event without text"
-            )
-        sealed = dict(state)
-        for name in present:
-            sealed[name] = seal(key, state[name], complaint_id)
-        copy = object.__new__(type(domain_event))
-        object.__setattr__(copy, "__dict__", sealed)
-        return super().to_stored_event(copy)
-
-    def to_domain_event(self, stored_event: StoredEvent) -> Any:
-        event = super().to_domain_event(stored_event)
-        state = vars(event)
-        present = [f for f in PERSONAL if isinstance(state.get(f), Sealed)]
-        if present:
-            complaint_id = event.originator_id.hex
-            key = self.keys.key(complaint_id)
-            for name in present:
-                state[name] = ERASED if key is None else self._open(key, state[name], complaint_id)
-        return event
-
-    @staticmethod
-    def _open(key: bytes, sealed: Sealed, complaint_id: str) -> str:
-        data = b64decode(sealed.data)
-        return AESGCM(key).decrypt(data[:12], data[12:], complaint_id.encode()).decode()
+def open_sealed(key: bytes, sealed: Sealed, complaint_id: str) -> str:
+    """The text `seal` sealed."""
+    data = b64decode(sealed.data)
+    return AESGCM(key).decrypt(data[:12], data[12:], complaint_id.encode()).decode()

@@ -1,0 +1,100 @@
+"""The engine beneath the facade: eventsourcing's application wired to the stores, the views and the profiles."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import JSONTranscoder, Mapper, RecordConflictError
+
+from ..domain.complaint import Complaint
+from ..domain.errors import InvalidInput, LifecycleError, UnknownComplaint
+from ..domain.profile import Profile
+from ..domain.profiles import PROFILES
+from ..stores import Stores
+from ..views import Projections
+
+Moment = datetime | date | str
+RETRIES = 5
+
+
+class ConcurrentChange(LifecycleError):
+    """Another writer kept changing the complaint; the command was not recorded."""
+
+
+class Engine(Application[UUID]):
+    """Complaints as event-sourced aggregates, stored with their keys and views, run by their profiles."""
+
+    def __init__(
+        self,
+        db: str | None = None,
+        profiles: Mapping[str, Profile] | None = None,
+        default_profile: str = "bbb",
+    ) -> None:
+        self.stores = Stores(db)
+        self.database, self.tables, self.keys = self.stores.database, self.stores.tables, self.stores.keys
+        super().__init__(env=self.database.env)
+        self.profiles = dict(profiles or PROFILES)
+        if default_profile not in self.profiles:
+            raise InvalidInput(f"unknown profile {default_profile!r}")
+        self.default_profile = default_profile
+        self.projections = Projections(self, self.tables)
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        """A mapper that seals personal data under the complaint's key."""
+        return self.stores.mapper(self.construct_transcoder())
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        """eventsourcing's transcodings and the stores' own."""
+        super().register_transcodings(transcoder)
+        self.stores.register(transcoder)
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        """Save, then link the new events into the hash chain at once."""
+        recordings = super().save(*objs, **kwargs)
+        self.projections.chain.catch_up()
+        return recordings
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.stores.close()
+        super().close()
+
+    def profile(self, name: str) -> Profile:
+        """A profile by name."""
+        try:
+            return self.profiles[name]
+        except KeyError:
+            raise InvalidInput(f"unknown profile {name!r}; known: {', '.join(self.profiles)}") from None
+
+    def moment(self, value: Moment, end: bool = False) -> datetime:
+        """An aware moment in the default profile's zone; a bare date means its start (its end if `end`)."""
+        return self.profile(self.default_profile).instant(value, end=end)
+
+    def get(self, reference: str) -> Complaint:
+        """The complaint with this reference."""
+        try:
+            complaint: Complaint = self.repository.get(Complaint.create_id(reference))
+        except AggregateNotFoundError:
+            raise UnknownComplaint(reference) from None
+        return complaint
+
+    def exists(self, reference: str) -> bool:
+        """True when a complaint has this reference."""
+        return bool(self.recorder.select_events(Complaint.create_id(reference), limit=1))
+
+    def change(self, reference: str, act: Callable[[Complaint, Profile], Any]) -> Any:
+        """Load, act, save; on a version conflict load again and retry."""
+        for _ in range(RETRIES):
+            with self.keys.cached():
+                complaint = self.get(reference)
+                result = act(complaint, self.profile(complaint.profile))
+                try:
+                    self.save(complaint)
+                    return result
+                except RecordConflictError:
+                    continue
+        raise ConcurrentChange(f"complaint {reference}: changed by another writer {RETRIES} times; not recorded")

@@ -1,0 +1,64 @@
+"""What a complaint is and was: its summary now, and the entries of its history."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from ..domain.profile import Deadline
+
+HIDDEN = {"originator_id", "originator_version", "timestamp", "originator_topic"}
+SHOWN = {"at", "actor", "text", "deadline", "timing"}
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One entry of a complaint's history."""
+
+    version: int
+    event: str
+    at: datetime
+    recorded_at: datetime
+    actor: str
+    state_before: str | None
+    state_after: str
+    text: str | None
+    facts: Mapping[str, Any]
+    timing: str | None = None
+    """None when `at` is exact; else how much of it is known: see domain.complaint.TIMINGS."""
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a complaint is now."""
+
+    reference: str
+    profile: str
+    business: str
+    complaint_type: str
+    filed_at: datetime
+    last_at: datetime
+    state: str
+    status: str | None
+    closed: bool
+    deadline: Deadline | None
+
+
+def entries(events: Iterable[Any]) -> list[HistoryEntry]:
+    """The complaint's events as history entries, each with the state before and after it."""
+    found: list[HistoryEntry] = []
+    before: str | None = None
+    for e in events:
+        payload = {k: v for k, v in vars(e).items() if k not in HIDDEN}
+        after = payload.pop("state")
+        name = payload.pop("event", None) or getattr(type(e), "name", "") or "filed"
+        nested = payload.pop("facts", None) or {}  # a generic event keeps its facts in one field
+        facts = {**{k: v for k, v in payload.items() if k not in SHOWN}, **nested}
+        text, timing = getattr(e, "text", None), getattr(e, "timing", None)
+        found.append(
+            HistoryEntry(e.originator_version, name, e.at, e.timestamp, e.actor, before, after, text, facts, timing)
+        )
+        before = after
+    return found

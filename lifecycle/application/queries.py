@@ -1,0 +1,114 @@
+"""Queries: a complaint now and as of any moment, business profile figures, audit trails, the hash chain."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from datetime import UTC, datetime
+from typing import Any
+
+from ..domain.complaint import Complaint
+from ..domain.errors import InvalidInput, UnknownComplaint
+from ..domain.profile import Deadline
+from ..stores.stored import micros
+from ..views.audit import AuditEntry, audit
+from ..views.chain import verify
+from ..views.deadlines import due
+from ..views.report.figures import Report, build
+from ..views.report.query import reference_of, references, version_at
+from .engine import Engine, Moment
+from .history import HistoryEntry, Summary, entries
+
+
+class Queries(Engine):
+    """Everything a caller can read; views catch up with the log before they answer."""
+
+    def summary(self, reference: str) -> Summary:
+        """State, published status and pending deadline of a complaint."""
+        c = self.get(reference)
+        rules = self.profile(c.profile).rules
+        status, closed = rules.status(c.state), rules.is_final(c.state)
+        return Summary(
+            c.reference,
+            c.profile,
+            c.business,
+            c.complaint_type,
+            c.filed_at,
+            c.last_at,
+            c.state,
+            status,
+            closed,
+            c.deadline,
+        )
+
+    def state(self, reference: str) -> str:
+        """The complaint's state."""
+        return self.get(reference).state
+
+    def status(self, reference: str) -> str | None:
+        """The published status, or None while open or when declined."""
+        return self.summary(reference).status
+
+    def pending_deadlines(self, reference: str) -> list[Deadline]:
+        """The deadlines pending on the complaint (at most one in the built-in profiles)."""
+        deadline = self.get(reference).deadline
+        return [deadline] if deadline else []
+
+    def allowed(self, reference: str) -> list[str]:
+        """The events a caller may record on the complaint now."""
+        c = self.get(reference)
+        return self.profile(c.profile).rules.allowed(c.state)
+
+    def history(self, reference: str, as_of: Moment | None = None) -> list[HistoryEntry]:
+        """Every event of the complaint in order (up to `as_of`: a date means its end), states before and after."""
+        complaint_id = Complaint.create_id(reference)
+        version = None
+        if as_of is not None:
+            self.projections.report.catch_up()
+            if not self.exists(reference):
+                raise UnknownComplaint(reference)
+            version = version_at(self.tables, complaint_id.hex, self.moment(as_of, end=True))
+            if version == 0:
+                return []
+        with self.keys.cached():
+            found = entries(self.events.get(complaint_id, lte=version))
+        if not found:
+            raise UnknownComplaint(reference)
+        return found
+
+    def report(self, business: str | None = None, as_of: Moment | None = None, years: int | None = 3) -> Report:
+        """Business profile figures as of a moment (a date means the end of that day; default now), over the
+        complaints filed in the `years` before it (None: every complaint filed by then)."""
+        if years is not None and years < 1:
+            raise InvalidInput(f"a report window is at least 1 year, not {years}")
+        self.projections.report.catch_up()
+        moment = datetime.now(UTC) if as_of is None else self.moment(as_of, end=True)
+        return build(self.tables, self.profiles, moment, business, years)
+
+    def audit(self, limit: int = 100, **filters: Any) -> list[AuditEntry]:
+        """Events across complaints matching `filters` (business, complaint_type, event, actor, status,
+        since, until), newest first."""
+        self.projections.report.catch_up()
+        for key in ("since", "until"):
+            if filters.get(key) is not None:  # a bare date: since its start, until its end
+                filters[key] = self.moment(filters[key], end=key == "until")
+        return audit(self.tables, self.profiles, limit=limit, **filters)
+
+    def references(self) -> list[str]:
+        """Every complaint's reference, in filing order."""
+        self.projections.report.catch_up()
+        return references(self.tables)
+
+    def due(self, until: Moment, limit: int = 1000) -> list[str]:
+        """References of complaints with a deadline lapsing by `until`, from the deadline index."""
+        self.projections.deadlines.catch_up()
+        return [self.repository.get(i).reference for i in due(self.tables, micros(self.moment(until)) or 0, limit)]
+
+    def verify(self) -> tuple[int, str | None]:
+        """Recompute the hash chain; the number of links checked and the first broken one, described."""
+        checked, broken = verify(self.projections.chain)
+        if broken is None:
+            return checked, None
+        with suppress(Exception):  # a damaged store may not decode: then the id names the complaint
+            self.projections.report.catch_up()
+        name = reference_of(self.tables, broken.complaint_id) or broken.complaint_id
+        return checked, f"complaint {name} version {broken.version}: {broken.reason}"

@@ -1,0 +1,101 @@
+"""Commands on one complaint: file it, record an event, advance the clock, show it, read its history."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from .base import db_option, engine, fail
+from .render.complaint import event_document, history_line, show_document, show_lines
+
+
+@click.command("file")
+@click.option("--business", required=True, help="The business complained about.")
+@click.option("--type", "complaint_type", required=True, help="A complaint type of the profile.")
+@click.option("--at", required=True, help="Filing date or ISO date-time.")
+@click.option("--ref", "reference", help="The reference (generated like C-000123 when not given).")
+@click.option("--policy", default="bbb", show_default=True, help="The profile.")
+@click.option("--consumer", help="The consumer's name (personal data).")
+@click.option("--text", help="The complaint's description (personal data).")
+@db_option
+def file_command(
+    business: str,
+    complaint_type: str,
+    at: str,
+    reference: str | None,
+    policy: str,
+    consumer: str | None,
+    text: str | None,
+    db: str,
+) -> None:
+    """File a complaint and print its reference."""
+    with engine(db) as app:
+        click.echo(app.file(business, complaint_type, at, reference, policy, consumer, text))
+
+
+@click.command()
+@click.argument("reference")
+@click.argument("event")
+@click.option("--at", required=True, help="Effective date or ISO date-time.")
+@click.option("--text", help="Free text (personal data).")
+@click.option("--good-faith/--no-good-faith", default=None, help="The staff finding, for 'reviewed'.")
+@db_option
+def record(reference: str, event: str, at: str, text: str | None, good_faith: bool | None, db: str) -> None:
+    """Record EVENT (responded, rejected, accepted, reviewed, ...) on complaint REFERENCE."""
+    facts: dict[str, Any] = {} if good_faith is None else {"good_faith": good_faith}
+    with engine(db) as app:
+        app.record(reference, event, at, text, **facts)
+        click.echo(app.state(reference))
+
+
+@click.command()
+@click.option("--to", "to", required=True, help="Date or ISO date-time to advance the clock to.")
+@db_option
+def advance(to: str, db: str) -> None:
+    """Record every deadline that lapses up to a time, across the store."""
+    with engine(db) as app:
+        click.echo(app.advance(to))
+
+
+@click.command()
+@click.argument("reference")
+@click.option("--as-of", "as_of", help="Only what had happened by this date (its end) or ISO date-time.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--unredacted", is_flag=True, help="Show personal data instead of asterisks.")
+@db_option
+def history(reference: str, as_of: str | None, as_json: bool, unredacted: bool, db: str) -> None:
+    """Every event of a complaint: effective and recorded time, actor, event, states, text."""
+    with engine(db) as app:
+        steps = app.history(reference, as_of)
+        if not steps:
+            fail(f"complaint {reference} was not yet filed at {as_of}")
+        profile = app.profile(str(steps[0].facts["profile"]))
+    consumer = steps[0].facts.get("consumer")
+    state = steps[-1].state_after
+    events = [event_document(reference, h, unredacted, consumer) for h in steps]
+    status = profile.rules.status(state)
+    if as_json:
+        doc = {"reference": reference, "as_of": as_of, "state": state, "status": status, "events": events}
+        click.echo(json.dumps(doc, indent=2))
+        return
+    click.echo(f"{reference}: {state} ({status or 'open'})" + (f" as of {as_of}" if as_of else ""))
+    for e in events:
+        click.echo(history_line(e))
+
+
+@click.command()
+@click.argument("reference")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@db_option
+def show(reference: str, as_json: bool, db: str) -> None:
+    """Show a complaint: state, published status, pending deadline and history."""
+    with engine(db) as app:
+        s = app.summary(reference)
+        steps = app.history(reference)
+    if as_json:
+        click.echo(json.dumps(show_document(s, steps), indent=2))
+        return
+    for line in show_lines(s, steps):
+        click.echo(line)

@@ -1,0 +1,36 @@
+"""The `lifecycle` command line: one group, its commands in a module per kind of work."""
+
+from __future__ import annotations
+
+import click
+
+from .complaints import advance, file_command, history, record, show
+from .imports import import_group
+from .maintenance import erase, rebuild, verify
+from .reports import audit_command, export, report
+from .scenarios import diagram, replay_command
+
+
+@click.group()
+@click.version_option(package_name="lifecycle")
+def main() -> None:
+    """An event-sourced complaint lifecycle engine."""
+
+
+for command in (
+    replay_command,
+    diagram,
+    report,
+    import_group,
+    rebuild,
+    file_command,
+    record,
+    advance,
+    show,
+    history,
+    audit_command,
+    export,
+    erase,
+    verify,
+):
+    main.add_command(command)

@@ -1,0 +1,98 @@
+"""A complaint for output: its show document and lines, and history entries redacted unless asked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...application import HistoryEntry, Summary
+from ...domain.redaction import redact, stars
+from ...stores.keys import ERASED
+
+
+def event_document(reference: str, h: HistoryEntry, unredacted: bool, consumer: str | None) -> dict[str, Any]:
+    """One history entry for output: personal data redacted unless asked for."""
+    names = [] if unredacted else [consumer]
+    document = {
+        "reference": reference,
+        "version": h.version,
+        "event": h.event,
+        "at": h.at.isoformat(),
+        "recorded_at": h.recorded_at.isoformat(),
+        "actor": h.actor,
+        "state_before": h.state_before,
+        "state_after": h.state_after,
+        "text": h.text if unredacted else redact(h.text, names),
+    }
+    if h.event == "filed":
+        document["business"] = h.facts.get("business")
+        document["complaint_type"] = h.facts.get("complaint_type")
+        document["consumer"] = consumer if unredacted or consumer in (None, ERASED) else stars(consumer)
+    for fact in ("good_faith", "timely"):
+        if fact in h.facts:
+            document[fact] = h.facts[fact]
+    if h.timing:
+        document["timing"] = h.timing
+    if h.event == "filed" and h.facts.get("details"):
+        document["details"] = h.facts["details"]
+    return document
+
+
+def when(event: dict[str, Any]) -> str:
+    """The effective time as far as it is known: exact, the day only, or a bound."""
+    timing, at = event.get("timing"), str(event["at"])
+    if timing == "day":
+        return f"{at[:10]} (day only)"
+    return f"{timing} {at}" if timing else at
+
+
+def history_line(e: dict[str, Any]) -> str:
+    """One history entry as a line of `history`."""
+    text = f"  {e['text']}" if e["text"] else ""
+    return (
+        f"  {e['version']:>3}  {when(e)}  recorded {e['recorded_at']}  {e['event']:<32} by {e['actor']:<8} "
+        f"{e['state_before'] or '-'} -> {e['state_after']}{text}"
+    )
+
+
+def show_document(s: Summary, steps: list[HistoryEntry]) -> dict[str, Any]:
+    """What `show --json` prints."""
+    deadline = s.deadline
+    return {
+        "reference": s.reference,
+        "business": s.business,
+        "type": s.complaint_type,
+        "profile": s.profile,
+        "state": s.state,
+        "status": s.status,
+        "closed": s.closed,
+        "deadline": None
+        if deadline is None
+        else {
+            "name": deadline.name,
+            "due_on": deadline.due_on.isoformat(),
+            "lapses_at": deadline.lapses_at.isoformat(),
+        },
+        "history": [
+            {
+                "version": h.version,
+                "event": h.event,
+                "at": h.at.isoformat(),
+                "actor": h.actor,
+                "state_before": h.state_before,
+                "state_after": h.state_after,
+            }
+            for h in steps
+        ],
+    }
+
+
+def show_lines(s: Summary, steps: list[HistoryEntry]) -> list[str]:
+    """What `show` prints."""
+    label = s.status or ("not published" if s.closed else "open")
+    lines = [f"{s.reference}  {s.business}  {s.complaint_type}  {s.state} ({label})"]
+    if s.deadline:
+        lines.append(f"pending: {s.deadline.name} due {s.deadline.due_on} (lapses {s.deadline.lapses_at.isoformat()})")
+    for h in steps:
+        moved = f"{h.state_before or '-'} -> {h.state_after}"
+        lines.append(f"  {h.version:>3}  {h.at.isoformat()}  {h.event:<32} by {h.actor:<8} {moved}")
+    return lines

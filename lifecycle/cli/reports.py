@@ -1,0 +1,106 @@
+"""Commands across complaints: business profile reports, audit queries, the export of every event."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from .base import db_option, emit, engine, fail
+from .render.audit import audit_csv, audit_line
+from .render.complaint import event_document
+from .render.report import as_csv, as_html, as_json, as_table
+
+
+@click.command()
+@click.option("--business", help="Only this business (default: every business and the whole store).")
+@click.option("--as-of", "as_of", help="Date (its end) or ISO date-time; default now.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv", "html"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of stdout.")
+@click.option(
+    "--years",
+    default="3",
+    show_default=True,
+    help="Complaints filed in this many years up to the report's moment, or 'all'.",
+)
+@db_option
+def report(business: str | None, as_of: str | None, fmt: str, out: Path | None, years: str, db: str) -> None:
+    """Business profile figures from the event history: counts, breakdowns, response habits."""
+    if years != "all" and not years.isdigit():
+        fail(f"--years takes a number of years or 'all', not {years!r}")
+    with engine(db) as app:
+        result = app.report(business, as_of, None if years == "all" else int(years))
+    if business is not None and not result.businesses:
+        fail(f"no complaints for business {business!r} filed by {result.as_of}")
+    emit({"table": as_table, "json": as_json, "csv": as_csv, "html": as_html}[fmt](result), out, f"wrote {out}")
+
+
+@click.command("audit")
+@click.option("--business", help="Only this business.")
+@click.option("--type", "complaint_type", help="Only this complaint type.")
+@click.option("--event", help="Only this event (responded, reopened, reply_deadline_lapsed, ...).")
+@click.option("--actor", type=click.Choice(["consumer", "business", "bureau", "clock"]), help="Only this actor.")
+@click.option("--status", help="Only complaints whose status now is this (Open, Resolved, ..., Declined).")
+@click.option("--since", help="Effective time from (date or ISO date-time).")
+@click.option("--until", help="Effective time up to (a date means its end).")
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(min=1))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--csv", "as_csv_", is_flag=True, help="Print CSV.")
+@db_option
+def audit_command(
+    business: str | None,
+    complaint_type: str | None,
+    event: str | None,
+    actor: str | None,
+    status: str | None,
+    since: str | None,
+    until: str | None,
+    limit: int,
+    as_json: bool,
+    as_csv_: bool,
+    db: str,
+) -> None:
+    """Events across complaints that match every filter, newest first."""
+    with engine(db) as app:
+        entries = app.audit(
+            limit=limit,
+            business=business,
+            complaint_type=complaint_type,
+            event=event,
+            actor=actor,
+            status=status,
+            since=since,
+            until=until,
+        )
+    rows = [e.as_dict() for e in entries]
+    if as_json:
+        click.echo(json.dumps({"events": rows}, indent=2))
+    elif as_csv_:
+        click.echo(audit_csv(rows), nl=False)
+    else:
+        for r in rows:
+            click.echo(audit_line(r))
+        click.echo(f"{len(rows)} events", err=True)
+
+
+@click.command()
+@click.option("--unredacted", is_flag=True, help="Include personal data instead of asterisks.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of stdout.")
+@db_option
+def export(unredacted: bool, out: Path | None, db: str) -> None:
+    """Every event of every complaint as JSON lines, personal data redacted by default."""
+    with engine(db) as app:
+        lines = []
+        for reference in app.references():
+            steps = app.history(reference)
+            consumer = steps[0].facts.get("consumer")
+            lines += [json.dumps(event_document(reference, h, unredacted, consumer)) for h in steps]
+    emit("".join(f"{line}\n" for line in lines), out, f"wrote {len(lines)} events to {out}")

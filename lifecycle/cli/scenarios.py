@@ -1,0 +1,94 @@
+"""Commands on rule tables: replay scenario files, draw the lifecycle."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from ..domain.diagram import mermaid, replace_block
+from ..domain.errors import LifecycleError
+from ..domain.profiles import PROFILES
+from ..scenarios.format import ScenarioError, find, load
+from ..scenarios.replay import FileResult, replay
+from .base import BAD_INPUT, engine, fail
+from .render.results import print_results
+
+
+@click.command("replay")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--db",
+    default="memory://",
+    show_default=True,
+    help="Where to keep the replayed events (default: in memory, kept nowhere).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON document instead of lines.")
+def replay_command(paths: tuple[Path, ...], db: str, as_json: bool) -> None:
+    """Replay scenario files (or folders of *.yaml) and check their expectations.
+
+    Exit 0 when every expectation holds, 1 when one fails, 2 when a file is not a valid scenario.
+    """
+    results: list[FileResult] = []
+    files = find(paths)
+    if not files:
+        fail(f"no scenario files (*.yaml, *.yml) under {', '.join(map(str, paths))}")
+    with engine(db) as app:
+        for path in files:
+            try:
+                scenario = load(path, app.profiles)
+                results.append(replay(app, scenario, path))
+            except ScenarioError as error:
+                click.echo(f"error: {error}", err=True)
+                results.append(FileResult(str(path), None, error=str(error)))
+            except LifecycleError as error:
+                click.echo(f"error: {path}: {error}", err=True)
+                results.append(FileResult(str(path), None, error=f"{path}: {error}"))
+    complaints = [c for r in results for c in r.complaints]
+    passed = sum(c.passed for c in complaints)
+    broken = sum(r.error is not None for r in results)
+    summary = {
+        "files": len(results),
+        "invalid_files": broken,
+        "complaints": len(complaints),
+        "passed": passed,
+        "failed": len(complaints) - passed,
+    }
+    if as_json:
+        click.echo(json.dumps({"files": [r.as_dict() for r in results], "summary": summary}, indent=2))
+    else:
+        print_results(results)
+        click.echo(
+            f"{summary['files']} files, {summary['complaints']} complaints: "
+            f"{passed} passed, {summary['failed']} failed, {broken} invalid files"
+        )
+    sys.exit(BAD_INPUT if broken else 1 if summary["failed"] else 0)
+
+
+@click.command()
+@click.option(
+    "--policy",
+    default="bbb",
+    show_default=True,
+    type=click.Choice(sorted(PROFILES)),
+    help="The profile whose rule table to draw.",
+)
+@click.option(
+    "--write",
+    "document",
+    type=click.Path(exists=True, path_type=Path),
+    help="Regenerate the diagram block in this Markdown file instead of printing.",
+)
+def diagram(policy: str, document: Path | None) -> None:
+    """Print the lifecycle as a Mermaid state diagram generated from the rule table."""
+    profile = PROFILES[policy]
+    if document is None:
+        click.echo(mermaid(profile), nl=False)
+        return
+    try:
+        document.write_text(replace_block(document.read_text(encoding="utf-8"), policy, profile), encoding="utf-8")
+    except ValueError as error:
+        fail(f"{document}: {error}")
+    click.echo(f"updated the {policy} diagram in {document}", err=True)

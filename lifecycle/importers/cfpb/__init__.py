@@ -1,0 +1,1 @@
+"""`lifecycle import cfpb`: the CFPB's published complaint exports, every layout."""

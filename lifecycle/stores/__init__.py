@@ -1,0 +1,39 @@
+"""Where events, views, keys and references are kept: one database URL opens them all."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from eventsourcing.persistence import JSONTranscoder, Mapper, Transcoder
+
+from .database import Database, resolve
+from .keys import KeyStore
+from .mapper import SealingMapper
+from .references import ReferenceSequence
+from .transcodings import DateAsISO, DeadlineAsDict, SealedAsText
+from .view_store import ViewStore
+
+
+class Stores:
+    """The tables kept beside eventsourcing's events: views, keys and the reference sequence."""
+
+    def __init__(self, url: str | None = None) -> None:
+        self.database: Database = resolve(url)
+        self.tables = ViewStore(self.database)
+        self.tables.connection()  # creates the PostgreSQL schema before eventsourcing connects
+        self.keys = KeyStore(self.tables)
+        self.sequence = ReferenceSequence(self.tables)
+
+    @staticmethod
+    def register(transcoder: JSONTranscoder) -> None:
+        """The transcodings of the values events carry that JSON does not know."""
+        for transcoding in (SealedAsText(), DateAsISO(), DeadlineAsDict()):
+            transcoder.register(transcoding)
+
+    def mapper(self, transcoder: Transcoder) -> Mapper[UUID]:
+        """A mapper that seals personal data under the complaint's key."""
+        return SealingMapper(transcoder, self.keys)
+
+    def close(self) -> None:
+        """Release the connection of the tables."""
+        self.tables.close()

@@ -1,0 +1,89 @@
+"""The bulk write path, contained: events of many complaints stored from the stored form of a sample's.
+
+The aggregate records a sample complaint; the mapper turns its events into stored events; what
+varies from complaint to complaint (times, deadlines, filing facts, the sealed text) is taken out,
+and the rest is kept as JSON members that later complaints of the same shape share. An integration
+test holds this path to the aggregate's, stored event by stored event, field by field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from .keys import seal
+from .stored import EventTable, joined, member, members, plain_members, state_of
+
+VARYING = ("at", "deadline")
+"""The fields every event of a shape takes from its own complaint."""
+
+
+@dataclass(frozen=True)
+class StoredShape:
+    """One event of a sample, as stored, without what varies: its topic and constant fields."""
+
+    topic: str
+    fields: Mapping[str, Any]
+    """The constant fields, decoded."""
+    rest: bytes
+    """The constant fields as JSON members, without braces."""
+
+
+@dataclass(frozen=True)
+class NewComplaint:
+    """A complaint to store: its id (hex), each event's topic and JSON parts, and its personal text."""
+
+    complaint_id: str
+    events: Sequence[tuple[str, Sequence[bytes]]]
+    text: str | None
+
+
+class FastPath:
+    """Shapes from a sample's events, the parts that fill them, and the insert of whole complaints."""
+
+    def __init__(self, app: Any) -> None:
+        self.mapper, self.keys = app.mapper, app.keys
+        self.table = EventTable(app.recorder, app.tables)
+
+    def shapes(self, events: Iterable[Any], filing_facts: Sequence[str]) -> list[StoredShape]:
+        """The stored form of `events` (a new complaint's, first the filing) without what varies."""
+        shapes = []
+        for number, event in enumerate(events):
+            stored = self.mapper.to_stored_event(event)
+            varying = (*VARYING, *filing_facts, "text") if number == 0 else VARYING
+            fields, rest = members(stored.state, drop=varying)
+            shapes.append(StoredShape(stored.topic, fields, rest))
+        return shapes
+
+    def encode(self, value: Any) -> bytes:
+        """A value as JSON exactly as the application's transcoder writes it."""
+        return bytes(self.mapper.transcoder.encode(value))
+
+    def timed(self, at: datetime, deadline: Any) -> bytes:
+        """The members every event takes from its complaint: its time and the deadline it sets."""
+        return joined({"at": self.encode(at), "deadline": self.encode(deadline)})
+
+    @staticmethod
+    def facts(values: Mapping[str, Any]) -> bytes:
+        """A filing's own facts (texts, dicts, None) as JSON members."""
+        return plain_members(values)
+
+    def last_events(self, complaint_ids: list[str]) -> dict[str, tuple[int, str]]:
+        """For the complaints that exist (ids in hex): their last version and state."""
+        return self.table.last_events(complaint_ids)
+
+    def append(self, complaints: Sequence[NewComplaint]) -> int:
+        """Store new complaints' events in one transaction, the text sealed under each one's key."""
+        keys = self.keys.keys_for([c.complaint_id for c in complaints if c.text])
+        recorded = self.encode(datetime.now(UTC))
+        rows = []
+        for c in complaints:
+            for version, (topic, parts) in enumerate(c.events, start=1):
+                if version == 1:
+                    sealed = c.text and seal(keys[c.complaint_id], c.text, c.complaint_id)
+                    parts = (*parts, member("text", self.encode(sealed)))
+                rows.append((c.complaint_id, version, topic, state_of(*parts, recorded=recorded)))
+        self.table.insert(rows)
+        return len(rows)

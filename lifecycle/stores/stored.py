@@ -1,0 +1,188 @@
+"""The one module that knows how events are stored: eventsourcing's JSON shape and its tables.
+
+A stored event is a row (originator id, version, topic, state) whose state is the event's fields as
+JSON; values JSON does not know are objects `{"_type_": name, "_data_": value}` written by a
+registered transcoding. SQLite keeps the notification log in `stored_events` (rowid = notification
+id, originator ids as 32 hex digits); PostgreSQL and memory are read through eventsourcing's recorder.
+Everything else in the project asks this module, so the shape is written down once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import StoredEvent
+from orjson import dumps, loads
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+SQLITE_LOG = "stored_events"
+"""eventsourcing's SQLite table of events; its rowid is the notification id."""
+RECORDED = "timestamp"
+"""The field eventsourcing gives every event: when it was recorded."""
+TYPED = frozenset({"at", "deadline", RECORDED, "text", "consumer", "desired_outcome"})
+"""The top-level fields of the complaint's events that a transcoding writes as `{"_type_", "_data_"}`."""
+
+
+class Record:
+    """One notification as views read it: who, which version, which event, and its JSON fields.
+
+    `raw` is the event's state exactly as stored; `data` is decoded from it when a view first asks
+    (the hash chain never does)."""
+
+    __slots__ = ("_data", "id", "originator_id", "raw", "topic", "version")
+
+    def __init__(self, id: int, originator_id: str, version: int, topic: str, raw: bytes) -> None:  # noqa: A002
+        self.id, self.originator_id, self.version, self.topic, self.raw = id, originator_id, version, topic, raw
+        self._data: dict[str, Any] | None = None
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The event's fields as stored (JSON)."""
+        if self._data is None:
+            self._data = loads(self.raw)
+        return self._data
+
+    def value(self, name: str) -> Any:
+        """A field with its transcoding's wrapper taken off (None when absent)."""
+        return unwrap(self.data.get(name))
+
+
+def unwrap(value: Any) -> Any:
+    """The data of a transcoded value; other values as they are."""
+    return value["_data_"] if isinstance(value, dict) and "_data_" in value else value
+
+
+def micros(value: Any) -> int | None:
+    """Microseconds since the epoch of a stored or live moment (None stays None)."""
+    if value is None:
+        return None
+    value = unwrap(value)
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return int((value - EPOCH) // MICROSECOND)
+
+
+def moment(value: int) -> datetime:
+    """The UTC moment of microseconds since the epoch (how views keep times)."""
+    return EPOCH + value * MICROSECOND
+
+
+def sql_field(column: str, name: str, *inner: str) -> str:
+    """SQLite SQL for a field of the JSON text in `column` (and a key inside it), wrapper taken off."""
+    path = "$." + name + ("._data_" if name in TYPED else "") + "".join(f".{key}" for key in inner)
+    return f"json_extract({column}, '{path}')"
+
+
+def sqlite_micros(text: str) -> str:
+    """SQL for microseconds since the epoch of an ISO 8601 date-time with offset (exact)."""
+    return (
+        f"(unixepoch({text}) * 1000000 + CASE WHEN substr({text}, 20, 1) = '.' "
+        f"THEN CAST(substr({text}, 21, 6) AS INTEGER) ELSE 0 END)"
+    )
+
+
+def sqlite_batch(columns: str, after: str = "?", upto: str = "?") -> str:
+    """SQL selecting `columns` of the SQLite log between two notification ids (after, upto]."""
+    return f"SELECT {columns} FROM {SQLITE_LOG} WHERE rowid > {after} AND rowid <= {upto}"
+
+
+SQLITE_READ = (
+    f"SELECT rowid, originator_id, originator_version, topic, state FROM {SQLITE_LOG} "
+    "WHERE rowid > ? ORDER BY rowid LIMIT ?"
+)
+"""The next batch of the SQLite log, without building eventsourcing's objects."""
+SQLITE_COUNT = (
+    f"SELECT COUNT(*), MAX(rowid) FROM (SELECT rowid FROM {SQLITE_LOG} WHERE rowid > ? ORDER BY rowid LIMIT ?)"
+)
+"""How many notifications follow a position (up to a limit), and the last one's id."""
+
+
+def records(rows: Iterable[Sequence[Any]]) -> list[Record]:
+    """Records of rows read by SQLITE_READ."""
+    return [Record(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+
+
+def notification_records(notifications: Iterable[Any]) -> list[Record]:
+    """Records of eventsourcing notifications (PostgreSQL, memory)."""
+    return [Record(n.id, UUID(str(n.originator_id)).hex, n.originator_version, n.topic, n.state) for n in notifications]
+
+
+def members(state: bytes, drop: Iterable[str] = ()) -> tuple[dict[str, Any], bytes]:
+    """A stored state's fields without `drop` and the recording time: decoded, and as JSON members."""
+    fields = loads(state)
+    for name in (*drop, RECORDED):
+        fields.pop(name, None)
+    return fields, dumps(fields)[1:-1]
+
+
+def member(name: str, encoded: bytes) -> bytes:
+    """One JSON member: a field's name and its encoded value."""
+    return b'"' + name.encode() + b'":' + encoded
+
+
+def joined(values: Mapping[str, bytes]) -> bytes:
+    """Encoded values as JSON members, comma-separated."""
+    return b",".join(member(name, value) for name, value in values.items())
+
+
+def plain_members(values: Mapping[str, Any]) -> bytes:
+    """Values JSON knows (texts, dicts, None), as JSON members."""
+    return dumps(dict(values))[1:-1]
+
+
+def state_of(*parts: bytes, recorded: bytes) -> bytes:
+    """A stored state put together from JSON member parts, with the recording time (already encoded)."""
+    return b"{" + b",".join(part for part in parts if part) + b"," + member(RECORDED, recorded) + b"}"
+
+
+def last_state(state: bytes) -> str:
+    """The `state` field of a stored event (the complaint's state after it)."""
+    return str(loads(bytes(state))["state"])
+
+
+class EventTable:
+    """eventsourcing's table of events, for bulk work: what exists, and inserting rows built elsewhere."""
+
+    def __init__(self, recorder: Any, store: Any) -> None:
+        self.recorder, self.store = recorder, store
+        self.sqlite = bool(store.events_table)
+        self.table: str | None = getattr(recorder, "events_table_name", None)
+
+    def last_events(self, ids: list[str]) -> dict[str, tuple[int, str]]:
+        """For the complaints that exist (ids in hex): their last version and state."""
+        found: dict[str, tuple[int, str]] = {}
+        if self.table is None:  # in memory: ask the recorder
+            for complaint_id in ids:
+                events = self.recorder.select_events(UUID(complaint_id), desc=True, limit=1)
+                if events:
+                    found[complaint_id] = (events[0].originator_version, last_state(events[0].state))
+            return found
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            keys = chunk if self.sqlite else [UUID(i) for i in chunk]
+            marks = ", ".join("?" for _ in chunk)
+            rows = self.store.query(
+                f"SELECT originator_id, originator_version, state FROM {self.table} "
+                f"WHERE originator_id IN ({marks}) ORDER BY originator_id, originator_version DESC",
+                keys,
+            )
+            for originator_id, version, state in rows:
+                complaint_id = UUID(str(originator_id)).hex
+                if complaint_id not in found:
+                    found[complaint_id] = (int(version), last_state(state))
+        return found
+
+    def insert(self, rows: list[tuple[str, int, str, bytes]]) -> None:
+        """Insert (complaint id in hex, version, topic, state) rows in one transaction."""
+        if self.sqlite:
+            with self.store.transaction() as cursor:
+                cursor.executemany(
+                    f"INSERT INTO {self.table} (originator_id, originator_version, topic, state) VALUES (?, ?, ?, ?)",
+                    rows,
+                )
+            return
+        self.recorder.insert_events([StoredEvent(UUID(i), v, t, s) for i, v, t, s in rows])

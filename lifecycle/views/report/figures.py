@@ -1,0 +1,186 @@
+"""Business profile figures: complaints as they stood at a moment folded into counts, shares and days."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from ...domain.profile import Profile
+from ...stores.stored import micros
+from ...stores.view_store import ViewStore
+from .query import AsOf, as_of
+
+OPEN = "Open"
+DAY = 86_400_000_000
+
+
+@dataclass
+class Figures:
+    """What a business profile shows, as of a moment."""
+
+    business: str | None
+    as_of: str
+    since: str | None = None
+    """The start of the filing window (`years` before `as_of`); None: every complaint filed by `as_of`."""
+    complaints: int = 0
+    closed_12m: int = 0
+    declined: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+    by_type: dict[str, int] = field(default_factory=dict)
+    by_state: dict[str, int] = field(default_factory=dict)
+    """Complaints by the state they were in, by its label (for `cfpb`: the company's response as published)."""
+    timely_counts: dict[str, int] = field(default_factory=dict)
+    """Yes: first response within the window; No: a late first response, or none by the window's end."""
+    response_rate: float | None = None
+    median_days_to_response: float | None = None
+    p90_days_to_response: float | None = None
+    timely_share: float | None = None
+    resolution_share: float | None = None
+    reopen_count: int = 0
+    by_month: dict[str, dict[str, int]] = field(default_factory=dict)
+    response_days_histogram: dict[str, int] = field(default_factory=dict)
+    open: list[dict[str, str | None]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready form."""
+        return asdict(self)
+
+
+def years_before(moment: datetime, years: int) -> datetime:
+    """The same moment `years` calendar years earlier (29 February becomes the 28th)."""
+    try:
+        return moment.replace(year=moment.year - years)
+    except ValueError:
+        return moment.replace(year=moment.year - years, day=28)
+
+
+BUCKETS = (
+    (0, 1, "<1"),
+    (1, 2, "1-2"),
+    (2, 4, "2-4"),
+    (4, 7, "4-7"),
+    (7, 14, "7-14"),
+    (14, 30, "14-30"),
+    (30, 60, "30-60"),
+    (60, math.inf, "60+"),
+)
+
+
+def histogram(days: Sequence[float]) -> dict[str, int]:
+    """Counts of days to first response in fixed buckets (lower bound included)."""
+    return {label: sum(low <= d < high for d in days) for low, high, label in BUCKETS}
+
+
+def nearest_rank(values: Sequence[float], share: float) -> float | None:
+    """The nearest-rank percentile of sorted `values`."""
+    if not values:
+        return None
+    return values[max(0, math.ceil(share * len(values)) - 1)]
+
+
+def figures(
+    rows: Iterable[AsOf],
+    moment: datetime,
+    profiles: Mapping[str, Profile],
+    business: str | None,
+    years: int | None = 3,
+) -> Figures:
+    """Fold complaints as they stood at `moment` into one profile's figures (filed in the last `years`)."""
+    t = micros(moment) or 0
+    since = None if years is None else years_before(moment, years)
+    since_window, since_12m = micros(since) if since else None, micros(years_before(moment, 1)) or 0
+    out = Figures(business, moment.astimezone(UTC).isoformat(), since.astimezone(UTC).isoformat() if since else None)
+    statuses: Counter[str] = Counter({OPEN: 0})
+    types: Counter[str] = Counter()
+    states: Counter[str] = Counter()
+    timeliness: Counter[str] = Counter({"Yes": 0, "No": 0})
+    months: dict[str, Counter[str]] = defaultdict(Counter)
+    responded = closed = resolved = 0
+    days: list[float] = []
+    for row in rows:
+        rules = profiles[row.profile].rules
+        status = rules.status(row.state)
+        for name in rules.closing.values():
+            statuses.setdefault(name, 0)
+        if row.state in rules.unpublished:
+            out.declined += 1
+            continue
+        if status and since_12m < row.changed_at <= t:
+            out.closed_12m += 1
+        if since_window is not None and row.filed_at <= since_window:
+            continue
+        out.complaints += 1
+        label = status or OPEN
+        statuses[label] += 1
+        types[row.complaint_type] += 1
+        states[rules.label(row.state)] += 1
+        filed_local = datetime.fromtimestamp(row.filed_at / 1_000_000, UTC).astimezone(
+            profiles[row.profile].calendar.zone
+        )
+        months[filed_local.strftime("%Y-%m")][label] += 1
+        out.reopen_count += row.reopens
+        if status:
+            closed += 1
+            resolved += status == "Resolved"
+        if row.first_response is not None:
+            responded += 1
+            on_time = row.first_timely
+            if on_time is None:
+                on_time = row.response_due is not None and row.first_response < row.response_due
+            timeliness["Yes" if on_time else "No"] += 1
+            if row.first_timing is None:  # an import that knew no time gives no elapsed days
+                days.append((row.first_response - row.filed_at) / DAY)
+        elif row.lapsed:
+            timeliness["No"] += 1
+        if not rules.is_final(row.state):
+            out.open.append(
+                {"reference": row.reference, "state": row.state, "deadline": row.deadline, "due_on": row.due_on}
+            )
+    days.sort()
+    out.by_status, out.by_type = dict(statuses), dict(sorted(types.items()))
+    out.by_state, out.timely_counts = dict(sorted(states.items())), dict(timeliness)
+    out.by_month = {m: dict(c) for m, c in sorted(months.items())}
+    out.response_days_histogram = histogram(days)
+    out.response_rate = responded / out.complaints if out.complaints else None
+    out.median_days_to_response = statistics.median(days) if days else None
+    out.p90_days_to_response = nearest_rank(days, 0.9)
+    judged = timeliness["Yes"] + timeliness["No"]
+    out.timely_share = timeliness["Yes"] / judged if judged else None
+    out.resolution_share = resolved / closed if closed else None
+    out.open.sort(key=lambda o: (o["due_on"] or "", o["reference"] or ""))
+    return out
+
+
+@dataclass
+class Report:
+    """Figures per business and for the whole store, as of one moment."""
+
+    as_of: str
+    businesses: list[Figures]
+    total: Figures
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready form: `businesses` is a list of objects."""
+        return {
+            "as_of": self.as_of,
+            "businesses": [b.as_dict() for b in self.businesses],
+            "total": self.total.as_dict(),
+        }
+
+
+def build(
+    store: ViewStore, profiles: Mapping[str, Profile], moment: datetime, business: str | None, years: int | None = 3
+) -> Report:
+    """The report for one business or all, from the view (complaints filed in the last `years`, or ever)."""
+    rows = as_of(store, profiles, moment, business)
+    grouped: dict[str, list[AsOf]] = defaultdict(list)
+    for row in rows:
+        grouped[row.business].append(row)
+    businesses = [figures(group, moment, profiles, name, years) for name, group in sorted(grouped.items())]
+    total = figures(rows, moment, profiles, None, years)
+    return Report(total.as_of, businesses, total)
