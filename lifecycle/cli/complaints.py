@@ -16,7 +16,7 @@ from .render.complaint import event_document, history_line, show_document, show_
 @click.option("--type", "complaint_type", required=True, help="A complaint type of the profile.")
 @click.option("--at", required=True, help="Filing date or ISO date-time.")
 @click.option("--ref", "reference", help="The reference (generated like C-000123 when not given).")
-@click.option("--policy", default="bbb", show_default=True, help="The profile.")
+@click.option("--profile", "--policy", "profile", default="bbb", show_default=True, help="The profile (bbb, cfpb).")
 @click.option("--consumer", help="The consumer's name (personal data).")
 @click.option("--text", help="The complaint's description (personal data).")
 @db_option
@@ -25,14 +25,14 @@ def file_command(
     complaint_type: str,
     at: str,
     reference: str | None,
-    policy: str,
+    profile: str,
     consumer: str | None,
     text: str | None,
     db: str,
 ) -> None:
     """File a complaint and print its reference."""
     with engine(db) as app:
-        click.echo(app.file(business, complaint_type, at, reference, policy, consumer, text))
+        click.echo(app.file(business, complaint_type, at, reference, profile, consumer, text))
 
 
 @click.command()

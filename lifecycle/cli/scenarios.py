@@ -69,7 +69,9 @@ def replay_command(paths: tuple[Path, ...], db: str, as_json: bool) -> None:
 
 @click.command()
 @click.option(
+    "--profile",
     "--policy",
+    "profile_name",
     default="bbb",
     show_default=True,
     type=click.Choice(sorted(PROFILES)),
@@ -81,14 +83,16 @@ def replay_command(paths: tuple[Path, ...], db: str, as_json: bool) -> None:
     type=click.Path(exists=True, path_type=Path),
     help="Regenerate the diagram block in this Markdown file instead of printing.",
 )
-def diagram(policy: str, document: Path | None) -> None:
+def diagram(profile_name: str, document: Path | None) -> None:
     """Print the lifecycle as a Mermaid state diagram generated from the rule table."""
-    profile = PROFILES[policy]
+    profile = PROFILES[profile_name]
     if document is None:
         click.echo(mermaid(profile), nl=False)
         return
     try:
-        document.write_text(replace_block(document.read_text(encoding="utf-8"), policy, profile), encoding="utf-8")
+        document.write_text(
+            replace_block(document.read_text(encoding="utf-8"), profile_name, profile), encoding="utf-8"
+        )
     except ValueError as error:
         fail(f"{document}: {error}")
-    click.echo(f"updated the {policy} diagram in {document}", err=True)
+    click.echo(f"updated the {profile_name} diagram in {document}", err=True)

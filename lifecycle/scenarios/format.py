@@ -148,64 +148,69 @@ def load(path: Path | str, profiles: Mapping[str, Profile] = PROFILES) -> Scenar
 
 def check(scenario: Scenario, path: Path, node: Any, profiles: Mapping[str, Profile]) -> None:
     """What the schema cannot say: known profile, types, events and states; unique ids; time order."""
-
-    def fail(message: str, *loc: str | int) -> None:
-        raise ScenarioError(path, message, _line(node, loc))
-
     profile = profiles.get(scenario.profile)
     if profile is None:
         key = "profile" if "profile" in _keys(node) else "policy"
-        fail(f"{key}: unknown profile {scenario.profile!r}; known: {', '.join(profiles)}", key)
-        return
-    rules = profile.rules
-    statuses = set(rules.closing.values())
-    known_statuses = ", ".join(sorted(statuses))
+        message = f"{key}: unknown profile {scenario.profile!r}; known: {', '.join(profiles)}"
+        raise ScenarioError(path, message, _line(node, (key,)))
+    checker = _Checker(path, node, profile)
     seen: set[str] = set()
     for i, c in enumerate(scenario.complaints):
         if c.id in seen:
-            fail(f"complaints.{i}.id: duplicate complaint id {c.id!r}", "complaints", i, "id")
+            checker.fail(f"complaints.{i}.id: duplicate complaint id {c.id!r}", "complaints", i, "id")
         seen.add(c.id)
-        if profile.complaint_types and c.type not in profile.complaint_types:
-            known = ", ".join(profile.complaint_types)
-            fail(
-                f"complaints.{i}.type: unknown complaint type {c.type!r}; known: {known}",
-                "complaints",
-                i,
-                "type",
+        checker.complaint(i, c)
+
+
+class _Checker:
+    """The checks of one complaint of a scenario against its profile; the first failure names its line."""
+
+    def __init__(self, path: Path, node: Any, profile: Profile) -> None:
+        self.path, self.node, self.profile, self.rules = path, node, profile, profile.rules
+
+    def fail(self, message: str, *loc: str | int) -> None:
+        raise ScenarioError(self.path, message, _line(self.node, loc))
+
+    def complaint(self, i: int, c: ComplaintSpec) -> None:
+        """Its type, its events in time order, and what it expects."""
+        types = self.profile.complaint_types
+        if types and c.type not in types:
+            known = ", ".join(types)
+            self.fail(
+                f"complaints.{i}.type: unknown complaint type {c.type!r}; known: {known}", "complaints", i, "type"
             )
-        previous = profile.instant(c.filed)
+        previous = self.profile.instant(c.filed)
         for j, e in enumerate(c.events):
-            where = ("complaints", i, "events", j)
-            if e.event not in rules.events:
-                fail(
-                    f"complaints.{i}.events.{j}.event: unknown event {e.event!r}; known: {', '.join(rules.events)}",
-                    *where,
-                    "event",
-                )
-            for guard in rules.guards(e.event):
-                if e.facts().get(guard) is None:
-                    fail(f"complaints.{i}.events.{j}: '{e.event}' needs {guard}: true|false", *where)
-            at = profile.instant(e.at)
-            if at < previous:
-                fail(f"complaints.{i}.events.{j}.at: {e.at} is earlier than the event before it", *where, "at")
-            previous = at
+            previous = self.event(i, j, e, previous)
         if c.expect:
-            if c.expect.status is not None and c.expect.status not in statuses:
-                fail(
-                    f"complaints.{i}.expect.status: unknown status {c.expect.status!r}; known: {known_statuses}",
-                    "complaints",
-                    i,
-                    "expect",
-                    "status",
-                )
-            for state in [c.expect.state, *c.expect.on.values()]:
-                if state is not None and state not in rules.states:
-                    fail(
-                        f"complaints.{i}.expect: unknown state {state!r}; known: {', '.join(rules.states)}",
-                        "complaints",
-                        i,
-                        "expect",
-                    )
+            self.expectation(i, c.expect)
+
+    def event(self, i: int, j: int, e: EventSpec, previous: datetime) -> datetime:
+        """A known event with the facts its rows need, not earlier than the one before it."""
+        where = ("complaints", i, "events", j)
+        events = self.rules.events
+        if e.event not in events:
+            known = ", ".join(events)
+            self.fail(f"complaints.{i}.events.{j}.event: unknown event {e.event!r}; known: {known}", *where, "event")
+        for guard in self.rules.guards(e.event):
+            if e.facts().get(guard) is None:
+                self.fail(f"complaints.{i}.events.{j}: '{e.event}' needs {guard}: true|false", *where)
+        at = self.profile.instant(e.at)
+        if at < previous:
+            self.fail(f"complaints.{i}.events.{j}.at: {e.at} is earlier than the event before it", *where, "at")
+        return at
+
+    def expectation(self, i: int, expect: Expectation) -> None:
+        """Known statuses and states."""
+        statuses = set(self.rules.closing.values())
+        if expect.status is not None and expect.status not in statuses:
+            known = ", ".join(sorted(statuses))
+            message = f"complaints.{i}.expect.status: unknown status {expect.status!r}; known: {known}"
+            self.fail(message, "complaints", i, "expect", "status")
+        for state in [expect.state, *expect.on.values()]:
+            if state is not None and state not in self.rules.states:
+                known = ", ".join(self.rules.states)
+                self.fail(f"complaints.{i}.expect: unknown state {state!r}; known: {known}", "complaints", i, "expect")
 
 
 def _keys(node: Any) -> set[str]:

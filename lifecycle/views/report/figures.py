@@ -83,6 +83,65 @@ def nearest_rank(values: Sequence[float], share: float) -> float | None:
     return values[max(0, math.ceil(share * len(values)) - 1)]
 
 
+class Tally:
+    """Running counts of the complaints of one profile section, folded into Figures at the end."""
+
+    def __init__(self, out: Figures) -> None:
+        self.out = out
+        self.statuses: Counter[str] = Counter({OPEN: 0})
+        self.types: Counter[str] = Counter()
+        self.states: Counter[str] = Counter()
+        self.timeliness: Counter[str] = Counter({"Yes": 0, "No": 0})
+        self.months: dict[str, Counter[str]] = defaultdict(Counter)
+        self.responded = self.closed = self.resolved = 0
+        self.days: list[float] = []
+
+    def add(self, row: AsOf, profile: Profile, status: str | None) -> None:
+        """Count one complaint filed in the window."""
+        out, rules = self.out, profile.rules
+        out.complaints += 1
+        label = status or OPEN
+        self.statuses[label] += 1
+        self.types[row.complaint_type] += 1
+        self.states[rules.label(row.state)] += 1
+        filed_local = datetime.fromtimestamp(row.filed_at / 1_000_000, UTC).astimezone(profile.calendar.zone)
+        self.months[filed_local.strftime("%Y-%m")][label] += 1
+        out.reopen_count += row.reopens
+        if status:
+            self.closed += 1
+            self.resolved += status == "Resolved"
+        if row.first_response is not None:
+            self.responded += 1
+            on_time = row.first_timely
+            if on_time is None:
+                on_time = row.response_due is not None and row.first_response < row.response_due
+            self.timeliness["Yes" if on_time else "No"] += 1
+            if row.first_timing is None:  # an import that knew no time gives no elapsed days
+                self.days.append((row.first_response - row.filed_at) / DAY)
+        elif row.lapsed:
+            self.timeliness["No"] += 1
+        if not rules.is_final(row.state):
+            out.open.append(
+                {"reference": row.reference, "state": row.state, "deadline": row.deadline, "due_on": row.due_on}
+            )
+
+    def finish(self) -> Figures:
+        """The figures: counts as dicts, shares, days to first response."""
+        out, days, timeliness = self.out, sorted(self.days), self.timeliness
+        out.by_status, out.by_type = dict(self.statuses), dict(sorted(self.types.items()))
+        out.by_state, out.timely_counts = dict(sorted(self.states.items())), dict(timeliness)
+        out.by_month = {m: dict(c) for m, c in sorted(self.months.items())}
+        out.response_days_histogram = histogram(days)
+        out.response_rate = self.responded / out.complaints if out.complaints else None
+        out.median_days_to_response = statistics.median(days) if days else None
+        out.p90_days_to_response = nearest_rank(days, 0.9)
+        judged = timeliness["Yes"] + timeliness["No"]
+        out.timely_share = timeliness["Yes"] / judged if judged else None
+        out.resolution_share = self.resolved / self.closed if self.closed else None
+        out.open.sort(key=lambda o: (o["due_on"] or "", o["reference"] or ""))
+        return out
+
+
 def figures(
     rows: Iterable[AsOf],
     moment: datetime,
@@ -95,65 +154,20 @@ def figures(
     since = None if years is None else years_before(moment, years)
     since_window, since_12m = micros(since) if since else None, micros(years_before(moment, 1)) or 0
     out = Figures(business, moment.astimezone(UTC).isoformat(), since.astimezone(UTC).isoformat() if since else None)
-    statuses: Counter[str] = Counter({OPEN: 0})
-    types: Counter[str] = Counter()
-    states: Counter[str] = Counter()
-    timeliness: Counter[str] = Counter({"Yes": 0, "No": 0})
-    months: dict[str, Counter[str]] = defaultdict(Counter)
-    responded = closed = resolved = 0
-    days: list[float] = []
+    tally = Tally(out)
     for row in rows:
-        rules = profiles[row.profile].rules
-        status = rules.status(row.state)
-        for name in rules.closing.values():
-            statuses.setdefault(name, 0)
-        if row.state in rules.unpublished:
+        profile = profiles[row.profile]
+        status = profile.rules.status(row.state)
+        for name in profile.rules.closing.values():
+            tally.statuses.setdefault(name, 0)
+        if row.state in profile.rules.unpublished:
             out.declined += 1
             continue
         if status and since_12m < row.changed_at <= t:
             out.closed_12m += 1
-        if since_window is not None and row.filed_at <= since_window:
-            continue
-        out.complaints += 1
-        label = status or OPEN
-        statuses[label] += 1
-        types[row.complaint_type] += 1
-        states[rules.label(row.state)] += 1
-        filed_local = datetime.fromtimestamp(row.filed_at / 1_000_000, UTC).astimezone(
-            profiles[row.profile].calendar.zone
-        )
-        months[filed_local.strftime("%Y-%m")][label] += 1
-        out.reopen_count += row.reopens
-        if status:
-            closed += 1
-            resolved += status == "Resolved"
-        if row.first_response is not None:
-            responded += 1
-            on_time = row.first_timely
-            if on_time is None:
-                on_time = row.response_due is not None and row.first_response < row.response_due
-            timeliness["Yes" if on_time else "No"] += 1
-            if row.first_timing is None:  # an import that knew no time gives no elapsed days
-                days.append((row.first_response - row.filed_at) / DAY)
-        elif row.lapsed:
-            timeliness["No"] += 1
-        if not rules.is_final(row.state):
-            out.open.append(
-                {"reference": row.reference, "state": row.state, "deadline": row.deadline, "due_on": row.due_on}
-            )
-    days.sort()
-    out.by_status, out.by_type = dict(statuses), dict(sorted(types.items()))
-    out.by_state, out.timely_counts = dict(sorted(states.items())), dict(timeliness)
-    out.by_month = {m: dict(c) for m, c in sorted(months.items())}
-    out.response_days_histogram = histogram(days)
-    out.response_rate = responded / out.complaints if out.complaints else None
-    out.median_days_to_response = statistics.median(days) if days else None
-    out.p90_days_to_response = nearest_rank(days, 0.9)
-    judged = timeliness["Yes"] + timeliness["No"]
-    out.timely_share = timeliness["Yes"] / judged if judged else None
-    out.resolution_share = resolved / closed if closed else None
-    out.open.sort(key=lambda o: (o["due_on"] or "", o["reference"] or ""))
-    return out
+        if since_window is None or row.filed_at > since_window:
+            tally.add(row, profile, status)
+    return tally.finish()
 
 
 @dataclass
