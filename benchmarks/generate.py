@@ -10,6 +10,7 @@ import random
 import sys
 import time
 from datetime import timedelta
+from typing import Any
 
 from lifecycle import BBB, Lifecycle
 from lifecycle.domain.complaint import Complaint
@@ -35,7 +36,7 @@ def walk(rng: random.Random, number: int, businesses: int) -> Complaint:
             assert complaint.deadline is not None
             complaint.advance(BBB, complaint.deadline.lapses_at)
             continue
-        facts = {"good_faith": not rule.guard.startswith("not ")} if rule.guard else {}
+        facts: dict[str, Any] = {"good_faith": not rule.guard.startswith("not ")} if rule.guard else {}
         at = complaint.last_at + timedelta(minutes=rng.randrange(1, 600))  # inside every window
         complaint.record(BBB, rule.event, at, "A reply of ordinary length, written by one side.", **facts)
     return complaint

@@ -10,6 +10,7 @@ import statistics
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
@@ -26,12 +27,12 @@ def plain_read(app: Lifecycle, batch: int = 10_000) -> tuple[int, float]:
     return count, time.perf_counter() - began
 
 
-def timed(rebuild: object, runs: int = 3) -> float:
+def timed(rebuild: Callable[[], object], runs: int = 3) -> float:
     """The median of `runs` full rebuilds, in seconds (this machine's timings vary by up to a third)."""
     seconds = []
     for _ in range(runs):
         began = time.perf_counter()
-        rebuild()  # type: ignore[operator]
+        rebuild()
         seconds.append(time.perf_counter() - began)
     return statistics.median(seconds)
 

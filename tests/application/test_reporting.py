@@ -13,6 +13,7 @@ import pytest
 from lifecycle import Lifecycle
 from lifecycle.scenarios.format import find, load
 from lifecycle.scenarios.replay import replay
+from lifecycle.views.report.figures import Figures
 from tests.generated import populate
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -86,8 +87,8 @@ def fold(app: Lifecycle, refs: list[str], moment: datetime, business: str | None
     }
 
 
-def reported(figures: object) -> dict[str, object]:
-    d = figures.as_dict()  # type: ignore[attr-defined]
+def reported(figures: Figures) -> dict[str, object]:
+    d = figures.as_dict()
     d["by_status"] = {k: v for k, v in d["by_status"].items() if v}
     d["open"] = {o["reference"] for o in d["open"]}
     return {

@@ -15,7 +15,7 @@ from click.testing import CliRunner, Result
 from lifecycle import Lifecycle
 from lifecycle.cli import main
 
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 GOOD = """\
 name: a small good scenario
 complaints:

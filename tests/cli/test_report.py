@@ -15,7 +15,7 @@ from PIL import Image
 
 from lifecycle.cli import main
 
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",

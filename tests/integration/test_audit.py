@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import timedelta
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from typing import Protocol, cast
 
-from lifecycle import BBB, Lifecycle
+from lifecycle import BBB, HistoryEntry, Lifecycle
 from lifecycle.domain.complaint import Complaint
 from tests.generated import populate
 
 Opener = Callable[[], Lifecycle]
 
 
-def replayed_state(app: Lifecycle, reference: str, moment: object) -> str | None:
+class Stored(Protocol):
+    """A stored event of a complaint, Filed included: when it happened and how it evolves the aggregate."""
+
+    at: datetime
+
+    def mutate(self, aggregate: Complaint | None) -> Complaint | None: ...
+
+
+def replayed_state(app: Lifecycle, reference: str, moment: datetime) -> str | None:
     """The state from replaying the complaint's own events up to `moment`, with no index."""
-    events = [e for e in app.events.get(Complaint.create_id(reference)) if e.at <= moment]  # type: ignore[attr-defined]
+    stored = cast("Iterator[Stored]", app.events.get(Complaint.create_id(reference)))
+    events = [e for e in stored if e.at <= moment]
     if not events:
         return None
-    complaint = None
+    complaint: Complaint | None = None
     for e in events:
         complaint = e.mutate(complaint)
     return complaint.state if complaint else None
@@ -46,7 +56,7 @@ def test_audit_filters_each_match_a_scan_of_all_histories(open_app: Opener) -> N
     kind = {ref: app.get(ref).complaint_type for ref in refs}
     status = {ref: BBB.rules.status(app.state(ref)) or "Open" for ref in refs}
     since, until = BBB.instant("2023-06-01"), BBB.instant("2024-01-31")
-    cases = [
+    cases: list[tuple[dict[str, object], Callable[[str, HistoryEntry], bool]]] = [
         ({"business": "Cedar Bank"}, lambda r, s: business[r] == "Cedar Bank"),
         ({"complaint_type": "Billing Issues"}, lambda r, s: kind[r] == "Billing Issues"),
         ({"event": "rejected"}, lambda r, s: s.event == "rejected"),

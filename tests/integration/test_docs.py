@@ -10,7 +10,7 @@ import pytest
 from lifecycle.domain.diagram import replace_block
 from lifecycle.domain.profiles import PROFILES
 
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.S | re.M)
 
@@ -36,5 +36,5 @@ def test_the_embedding_guide_has_code() -> None:
 def test_the_committed_diagram_matches_the_rule_table(name: str) -> None:
     document = (ROOT / "docs" / "lifecycle.md").read_text(encoding="utf-8")
     assert replace_block(document, name, PROFILES[name]) == document, (
-        f"docs/lifecycle.md is stale: run `lifecycle diagram --policy {name} --write docs/lifecycle.md`"
+        f"docs/lifecycle.md is stale: run `lifecycle diagram --profile {name} --write docs/lifecycle.md`"
     )

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-DOMAIN = Path(__file__).parents[1] / "lifecycle" / "domain"
+DOMAIN = Path(__file__).parents[2] / "lifecycle" / "domain"
 FORBIDDEN = {
     "click",
     "sqlite3",
