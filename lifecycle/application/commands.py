@@ -9,7 +9,6 @@ from eventsourcing.persistence import RecordConflictError
 
 from ..domain.complaint import Complaint
 from ..domain.errors import DuplicateComplaint, InvalidInput
-from ..stores.stored import micros
 from ..views.deadlines import due
 from ..views.projector import Projector
 from .engine import RETRIES, ConcurrentChange, Engine, Moment
@@ -84,7 +83,7 @@ class Commands(Engine):
         recorded = 0
         index: Projector = self.projections.deadlines
         index.catch_up()
-        while ids := due(self.tables, micros(moment) or 0, batch_size):
+        while ids := due(self.tables, moment, batch_size):
             complaints: list[Complaint] = [self.repository.get(i) for i in ids]
             counts = [c.advance(self.profile(c.profile), moment) for c in complaints]
             if not any(counts):  # the index and the aggregates disagree: never spin on it

@@ -9,7 +9,6 @@ from typing import Any
 from ..domain.complaint import Complaint
 from ..domain.errors import InvalidInput, UnknownComplaint
 from ..domain.profile import Deadline
-from ..stores.stored import micros
 from ..views.audit import AuditEntry, audit
 from ..views.chain import verify
 from ..views.deadlines import due
@@ -101,7 +100,7 @@ class Queries(Engine):
     def due(self, until: Moment, limit: int = 1000) -> list[str]:
         """References of complaints with a deadline lapsing by `until`, from the deadline index."""
         self.projections.deadlines.catch_up()
-        return [self.repository.get(i).reference for i in due(self.tables, micros(self.moment(until)) or 0, limit)]
+        return [self.repository.get(i).reference for i in due(self.tables, self.moment(until), limit)]
 
     def verify(self) -> tuple[int, str | None]:
         """Recompute the hash chain; the number of links checked and the first broken one, described."""

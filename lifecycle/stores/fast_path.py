@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from .keys import seal
+from .keys import KeyStore, seal
 from .stored import EventTable, joined, member, members, plain_members, state_of
+from .view_store import ViewStore
 
 VARYING = ("at", "deadline")
 """The fields every event of a shape takes from its own complaint."""
@@ -43,9 +44,9 @@ class NewComplaint:
 class FastPath:
     """Shapes from a sample's events, the parts that fill them, and the insert of whole complaints."""
 
-    def __init__(self, app: Any) -> None:
-        self.mapper, self.keys = app.mapper, app.keys
-        self.table = EventTable(app.recorder, app.tables)
+    def __init__(self, mapper: Any, keys: KeyStore, recorder: Any, tables: ViewStore) -> None:
+        self.mapper, self.keys = mapper, keys
+        self.table = EventTable(recorder, tables)
 
     def shapes(self, events: Iterable[Any], filing_facts: Sequence[str]) -> list[StoredShape]:
         """The stored form of `events` (a new complaint's, first the filing) without what varies."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -70,6 +71,6 @@ class DeadlineView:
         cursor.execute("DELETE FROM lifecycle_deadlines")
 
 
-def due(store: ViewStore, lapses_by: int, limit: int) -> list[UUID]:
-    """The complaints whose deadline lapses by `lapses_by` (microseconds), soonest first."""
-    return [UUID(row[0]) for row in store.query(DUE, (lapses_by, limit))]
+def due(store: ViewStore, lapses_by: datetime, limit: int) -> list[UUID]:
+    """The complaints whose deadline lapses by `lapses_by`, soonest first."""
+    return [UUID(row[0]) for row in store.query(DUE, (micros(lapses_by), limit))]

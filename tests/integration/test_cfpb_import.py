@@ -21,9 +21,8 @@ import pytest
 
 from lifecycle import Lifecycle
 from lifecycle.cli.render.report import as_json
-from lifecycle.importers.cfpb.export import ExportRow, read
 from lifecycle.importers.cfpb.importer import Importer
-from lifecycle.importers.cfpb.mapping import NO_COMPANY, Moments, file_row, outcome
+from lifecycle.importers.cfpb.mapping import NO_COMPANY
 
 DATA = Path(__file__).parents[1] / "data" / "cfpb"  # a copy of ../shared/data/cfpb (see its PROVENANCE.md)
 FILES = sorted(DATA.glob("*.csv"))
@@ -142,40 +141,6 @@ def test_imported_history_says_what_is_known_and_no_more(imported: tuple[Lifecyc
         steps[0].facts["business"] == "Choice Recovery, Inc." and steps[0].facts["complaint_type"] == "Debt collection"
     )
     assert app.summary("CFPB-1114245").status == "Answered"
-
-
-def test_the_fast_path_records_what_the_aggregate_records(tmp_path: Path) -> None:
-    """For every outcome in the exports, rows through the template equal rows through the Complaint aggregate."""
-    samples: dict[tuple[Any, ...], list[ExportRow]] = {}
-    for path in FILES:
-        for row in read(path):
-            if isinstance(row, ExportRow):
-                group = samples.setdefault((*outcome(row), bool(row.narrative), path.name), [])
-                if len(group) < 2:
-                    group.append(row)
-    rows = [row for group in samples.values() for row in group]
-    assert len({key[:3] for key in samples}) == 20  # every (response, timely, disputed) the five exports hold
-    fast, slow = Lifecycle(str(tmp_path / "fast.db")), Lifecycle(str(tmp_path / "slow.db"))
-    importer, moments = Importer(fast), Moments(slow.profile("cfpb"))
-    refused = []
-    for row in rows:
-        try:
-            slow.save(file_row(row, moments))
-        except ValueError:
-            refused.append(row.reference)
-            continue
-        prepared = importer.templates.prepare(row)
-        importer.fast.append([prepared.complaint])
-    for row in rows:
-        if row.reference in refused:
-            continue
-        a, b = fast.history(row.reference), slow.history(row.reference)
-        assert [(s.event, s.at, s.actor, s.state_after, s.text, dict(s.facts), s.timing) for s in a] == [
-            (s.event, s.at, s.actor, s.state_after, s.text, dict(s.facts), s.timing) for s in b
-        ]
-        assert fast.summary(row.reference) == slow.summary(row.reference)
-    assert len(refused) == 1  # the one self-contradicting row
-    assert any(row.narrative for row in rows if row.reference not in refused)
 
 
 def test_a_killed_import_resumed_equals_one_clean_run(tmp_path: Path) -> None:

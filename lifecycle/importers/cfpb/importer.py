@@ -60,7 +60,7 @@ class Importer:
     def __init__(self, app: Any, batch_size: int = BATCH) -> None:
         self.app, self.profile, self.batch_size = app, CFPB, batch_size
         self.moments = Moments(self.profile)
-        self.fast = FastPath(app)
+        self.fast = FastPath(app.mapper, app.keys, app.recorder, app.tables)
         self.templates = Templates(self.fast, self.moments)
         self.dates = Dates()
 

@@ -1,5 +1,8 @@
-"""Rows of one outcome share their events: the first row of each outcome goes through the aggregate, later
-rows fill in its stored shapes (times, deadlines, filing facts) on the store's fast path."""
+"""Templates per outcome: one row through the aggregate, the rest filled in on the store's fast path.
+
+Rows of one outcome (response, timely, disputed) share their events: the first row of each outcome
+goes through the Complaint aggregate; later rows fill in its stored shapes with their own times,
+deadlines and filing facts."""
 
 from __future__ import annotations
 
@@ -104,7 +107,9 @@ class Templates:
                 name = shape.event
                 if name is not None and (day := self.profile.refuses(name, at)) is not None:
                     raise InvalidInput(f"'{name}' is not accepted from {day}, and this one would be on {at.date()}")
-                found.append(self.fast.timed(at, self._deadline(shape.state, at.date(), row.sent)))
+                found.append(
+                    self.fast.timed(at, self._deadline(shape.state, self.profile.calendar.local_date(at), row.sent))
+                )
             self.timings[key] = found
         return found
 
