@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .keys import KeyStore, seal
-from .stored import EventTable, joined, member, members, plain_members, state_of
+from .stored import EventTable, closing, event_rows, joined, member, members, plain_members
 from .view_store import ViewStore
 
 VARYING = ("at", "deadline")
@@ -32,7 +32,7 @@ class StoredShape:
     """The constant fields as JSON members, without braces."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class NewComplaint:
     """A complaint to store: its id (hex), each event's topic and JSON parts, and its personal text."""
 
@@ -62,12 +62,12 @@ class FastPath:
         """A value as JSON exactly as the application's transcoder writes it."""
         return bytes(self.mapper.transcoder.encode(value))
 
-    def timed(self, at: datetime, deadline: Any) -> bytes:
-        """The members every event takes from its complaint: its time and the deadline it sets."""
-        return joined({"at": self.encode(at), "deadline": self.encode(deadline)})
+    def timed(self, at: datetime, deadline: bytes) -> bytes:
+        """The members every event takes from its complaint: its time and the deadline it sets (encoded)."""
+        return joined({"at": self.encode(at), "deadline": deadline})
 
     @staticmethod
-    def facts(values: Mapping[str, Any]) -> bytes:
+    def facts(values: dict[str, Any]) -> bytes:
         """A filing's own facts (texts, dicts, None) as JSON members."""
         return plain_members(values)
 
@@ -78,13 +78,10 @@ class FastPath:
     def append(self, complaints: Sequence[NewComplaint]) -> int:
         """Store new complaints' events in one transaction, the text sealed under each one's key."""
         keys = self.keys.keys_for([c.complaint_id for c in complaints if c.text])
-        recorded = self.encode(datetime.now(UTC))
-        rows = []
+        end = closing(self.encode(datetime.now(UTC)))
+        rows: list[tuple[str, int, str, bytes]] = []
         for c in complaints:
-            for version, (topic, parts) in enumerate(c.events, start=1):
-                if version == 1:
-                    sealed = c.text and seal(keys[c.complaint_id], c.text, c.complaint_id)
-                    parts = (*parts, member("text", self.encode(sealed)))
-                rows.append((c.complaint_id, version, topic, state_of(*parts, recorded=recorded)))
+            sealed = c.text and seal(keys[c.complaint_id], c.text, c.complaint_id)
+            rows += event_rows(c.complaint_id, c.events, b"," + member("text", self.encode(sealed)), end)
         self.table.insert(rows)
         return len(rows)

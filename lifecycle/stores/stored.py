@@ -129,14 +129,25 @@ def joined(values: Mapping[str, bytes]) -> bytes:
     return b",".join(member(name, value) for name, value in values.items())
 
 
-def plain_members(values: Mapping[str, Any]) -> bytes:
+def plain_members(values: dict[str, Any]) -> bytes:
     """Values JSON knows (texts, dicts, None), as JSON members."""
-    return dumps(dict(values))[1:-1]
+    return dumps(values)[1:-1]
 
 
-def state_of(*parts: bytes, recorded: bytes) -> bytes:
-    """A stored state put together from JSON member parts, with the recording time (already encoded)."""
-    return b"{" + b",".join(part for part in parts if part) + b"," + member(RECORDED, recorded) + b"}"
+def closing(recorded: bytes) -> bytes:
+    """What ends every stored state of one write: the recording time (already encoded) and the brace."""
+    return b"," + member(RECORDED, recorded) + b"}"
+
+
+def event_rows(
+    complaint_id: str, events: Iterable[tuple[str, Sequence[bytes]]], first: bytes, end: bytes
+) -> list[tuple[str, int, str, bytes]]:
+    """A new complaint's rows (id, version, topic, state), each state put together from its JSON member parts
+    (none empty), the first event's further members `first` (with their leading comma), and the `closing`."""
+    rows = []
+    for version, (topic, parts) in enumerate(events, start=1):
+        rows.append((complaint_id, version, topic, b"{" + b",".join(parts) + (first if version == 1 else b"") + end))
+    return rows
 
 
 def last_state(state: bytes) -> str:

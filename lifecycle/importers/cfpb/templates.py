@@ -33,18 +33,15 @@ class EventShape:
     state: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Prepared:
     """One row's complaint, ready to store, and the state it ends in."""
 
     row: ExportRow
+    complaint_id: str
+    """The complaint's id as 32 hex digits."""
     complaint: NewComplaint
     final_state: str
-
-    @property
-    def complaint_id(self) -> str:
-        """The complaint's id as 32 hex digits."""
-        return self.complaint.complaint_id
 
 
 class Templates:
@@ -53,7 +50,7 @@ class Templates:
     def __init__(self, fast: FastPath, moments: Moments) -> None:
         self.fast, self.moments, self.profile = fast, moments, moments.profile
         self.shapes: dict[tuple[str, bool, bool], tuple[EventShape, ...]] = {}
-        self.deadlines: dict[tuple[str, date, date], Any] = {}
+        self.deadlines: dict[tuple[str, date, date], bytes] = {}
         self.timings: dict[tuple[Any, ...], list[bytes]] = {}
 
     def shape(self, row: ExportRow) -> tuple[EventShape, ...]:
@@ -76,19 +73,18 @@ class Templates:
     def prepare(self, row: ExportRow) -> Prepared:
         """A row's events from its outcome's template, with its own times, deadlines and filing facts."""
         shapes = self.shape(row)
-        events = []
-        for number, (shape, timed) in enumerate(zip(shapes, self._timed(row, shapes), strict=True)):
-            parts: tuple[bytes, ...] = (timed, shape.stored.rest)
-            if number == 0:
-                facts = {
-                    "reference": row.reference,
-                    "business": row.company or NO_COMPANY,
-                    "complaint_type": row.product,
-                    "details": row.details or None,
-                }
-                parts = (timed, self.fast.facts(facts), shape.stored.rest)
-            events.append((shape.stored.topic, parts))
-        return Prepared(row, NewComplaint(complaint_hex(row.reference), events, row.narrative), shapes[-1].state)
+        timed = self._timed(row, shapes)
+        facts = {
+            "reference": row.reference,
+            "business": row.company or NO_COMPANY,
+            "complaint_type": row.product,
+            "details": row.details or None,
+        }
+        filed = shapes[0].stored
+        events: list[tuple[str, tuple[bytes, ...]]] = [(filed.topic, (timed[0], self.fast.facts(facts), filed.rest))]
+        events += [(s.stored.topic, (t, s.stored.rest)) for s, t in zip(shapes[1:], timed[1:], strict=True)]
+        complaint_id = complaint_hex(row.reference)
+        return Prepared(row, complaint_id, NewComplaint(complaint_id, events, row.narrative), shapes[-1].state)
 
     def _timed(self, row: ExportRow, shapes: tuple[EventShape, ...]) -> list[bytes]:
         """Each event's time and deadline as stored, checked for order and withdrawn events (cached)."""
@@ -113,11 +109,11 @@ class Templates:
             self.timings[key] = found
         return found
 
-    def _deadline(self, state: str, on: date, sent: date) -> Any:
-        """The deadline a state entered on `on` gives (cached)."""
+    def _deadline(self, state: str, on: date, sent: date) -> bytes:
+        """The deadline a state entered on `on` gives, encoded as stored (cached)."""
         key = (state, on, sent)
         if key not in self.deadlines:
-            self.deadlines[key] = self.profile.deadline(state, on, {"sent": sent})
+            self.deadlines[key] = self.fast.encode(self.profile.deadline(state, on, {"sent": sent}))
         return self.deadlines[key]
 
 
