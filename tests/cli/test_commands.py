@@ -154,6 +154,14 @@ BROKEN = {
         GOOD.replace("status: Resolved", "status: Happy"),
         r"s\.yaml:10: .*unknown status 'Happy'",
     ),
+    "unknown profile": (
+        GOOD.replace("complaints:\n", "profile: fca\ncomplaints:\n", 1),
+        r"s\.yaml:2: profile: unknown profile 'fca'; known: bbb, cfpb",
+    ),
+    "unknown profile under its older name": (
+        GOOD.replace("complaints:\n", "policy: fca\ncomplaints:\n", 1),
+        r"s\.yaml:2: policy: unknown profile 'fca'; known: bbb, cfpb",
+    ),
 }
 
 
@@ -224,6 +232,27 @@ def test_the_diagram_command_prints_the_table() -> None:
     result = run("diagram")
     assert result.exit_code == 0
     assert result.stdout.startswith("stateDiagram-v2\n") and "under_review --> unresolved" in result.stdout
+
+
+def test_one_word_profile_on_the_command_line_and_in_scenarios_older_policy_still_read(tmp_path: Path) -> None:
+    cfpb = run("diagram", "--profile", "cfpb")
+    assert cfpb.exit_code == 0 and "received --> routed" in cfpb.stdout
+    assert run("diagram", "--policy", "cfpb").stdout == cfpb.stdout
+    assert "--profile" in run("file", "--help").stdout
+    for key in ("profile", "policy"):
+        text = GOOD.replace("complaints:\n", f"{key}: cfpb\ncomplaints:\n", 1).replace("Product Issues", "Mortgage")
+        text = text.replace("event: responded", "event: sent").replace(
+            "event: accepted", "event: closed_with_explanation"
+        )
+        text = text.replace("status: Resolved, on: {2024-03-05: awaiting_consumer}", "state: closed_with_explanation")
+        result = run("replay", str(write(tmp_path, text, f"{key}.yaml")))
+        assert result.exit_code == 0, result.output
+    db = f"sqlite:///{tmp_path}/one.db"
+    filed = run(
+        "file", "--business", "Bank", "--type", "Mortgage", "--at", "2024-03-04", "--profile", "cfpb", "--db", db
+    )
+    assert filed.exit_code == 0, filed.output
+    assert run("show", filed.stdout.strip(), "--json", "--db", db).stdout.count('"profile": "cfpb"') == 1
 
 
 def test_the_db_option_reads_its_environment_variable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
