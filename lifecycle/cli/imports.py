@@ -12,6 +12,7 @@ import click
 from ..domain.errors import LifecycleError
 from ..importers.cfpb.importer import Importer, ImportResult, check
 from .base import db_option, engine, fail
+from .render.imports import import_line
 
 
 @click.group("import")
@@ -48,10 +49,5 @@ def import_cfpb(paths: tuple[Path, ...], as_json: bool, db: str) -> None:
     if as_json:
         click.echo(json.dumps(result.as_dict(), indent=2))
     else:
-        click.echo(
-            f"{result.rows} rows in {result.files} files: {result.filed} complaints filed, {result.updated} updated, "
-            f"{result.unchanged} already recorded, {len(result.bad)} refused; {result.events} events "
-            f"({result.rows / max(result.seconds, 1e-9):,.0f} rows/s, {result.events / max(result.seconds, 1e-9):,.0f} "
-            "events/s)"
-        )
+        click.echo(import_line(result))
     sys.exit(1 if result.bad else 0)

@@ -14,7 +14,7 @@ from ..domain.profiles import PROFILES
 from ..scenarios.format import ScenarioError, find, load
 from ..scenarios.replay import FileResult, replay
 from .base import BAD_INPUT, engine, fail
-from .render.results import print_results
+from .render.results import print_results, summary_line, summary_of
 
 
 @click.command("replay")
@@ -46,25 +46,13 @@ def replay_command(paths: tuple[Path, ...], db: str, as_json: bool) -> None:
             except LifecycleError as error:
                 click.echo(f"error: {path}: {error}", err=True)
                 results.append(FileResult(str(path), None, error=f"{path}: {error}"))
-    complaints = [c for r in results for c in r.complaints]
-    passed = sum(c.passed for c in complaints)
-    broken = sum(r.error is not None for r in results)
-    summary = {
-        "files": len(results),
-        "invalid_files": broken,
-        "complaints": len(complaints),
-        "passed": passed,
-        "failed": len(complaints) - passed,
-    }
+    summary = summary_of(results)
     if as_json:
         click.echo(json.dumps({"files": [r.as_dict() for r in results], "summary": summary}, indent=2))
     else:
         print_results(results)
-        click.echo(
-            f"{summary['files']} files, {summary['complaints']} complaints: "
-            f"{passed} passed, {summary['failed']} failed, {broken} invalid files"
-        )
-    sys.exit(BAD_INPUT if broken else 1 if summary["failed"] else 0)
+        click.echo(summary_line(summary))
+    sys.exit(BAD_INPUT if summary["invalid_files"] else 1 if summary["failed"] else 0)
 
 
 @click.command()

@@ -18,3 +18,24 @@ def print_results(results: list[FileResult]) -> None:
                 click.echo(f"      {failure}")
             for step in c.timeline:
                 click.echo(f"        {step['at']}  {step['event']:<32} by {step['actor']:<8} -> {step['state']}")
+
+
+def summary_of(results: list[FileResult]) -> dict[str, int]:
+    """Counts of files, invalid files, complaints, passed and failed."""
+    complaints = [c for r in results for c in r.complaints]
+    passed = sum(c.passed for c in complaints)
+    return {
+        "files": len(results),
+        "invalid_files": sum(r.error is not None for r in results),
+        "complaints": len(complaints),
+        "passed": passed,
+        "failed": len(complaints) - passed,
+    }
+
+
+def summary_line(summary: dict[str, int]) -> str:
+    """The last line of a replay."""
+    return (
+        f"{summary['files']} files, {summary['complaints']} complaints: {summary['passed']} passed, "
+        f"{summary['failed']} failed, {summary['invalid_files']} invalid files"
+    )
