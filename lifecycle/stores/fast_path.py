@@ -37,7 +37,8 @@ class NewComplaint:
     """A complaint to store: its id (hex), each event's topic and JSON parts, and its personal text."""
 
     complaint_id: str
-    events: Sequence[tuple[str, Sequence[bytes]]]
+    events: Sequence[tuple[str, bytes]]
+    """Each event's topic and its JSON members (without braces, recording time or sealed text)."""
     text: str | None
 
 
@@ -65,6 +66,11 @@ class FastPath:
     def timed(self, at: datetime, deadline: bytes) -> bytes:
         """The members every event takes from its complaint: its time and the deadline it sets (encoded)."""
         return joined({"at": self.encode(at), "deadline": deadline})
+
+    @staticmethod
+    def members(*parts: bytes) -> bytes:
+        """JSON members put together (none empty)."""
+        return b",".join(parts)
 
     @staticmethod
     def facts(values: dict[str, Any]) -> bytes:

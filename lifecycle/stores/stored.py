@@ -140,13 +140,13 @@ def closing(recorded: bytes) -> bytes:
 
 
 def event_rows(
-    complaint_id: str, events: Iterable[tuple[str, Sequence[bytes]]], first: bytes, end: bytes
+    complaint_id: str, events: Iterable[tuple[str, bytes]], first: bytes, end: bytes
 ) -> list[tuple[str, int, str, bytes]]:
-    """A new complaint's rows (id, version, topic, state), each state put together from its JSON member parts
-    (none empty), the first event's further members `first` (with their leading comma), and the `closing`."""
+    """A new complaint's rows (id, version, topic, state), each state put together from its JSON members,
+    the first event's further members `first` (with their leading comma), and the `closing`."""
     rows = []
-    for version, (topic, parts) in enumerate(events, start=1):
-        rows.append((complaint_id, version, topic, b"{" + b",".join(parts) + (first if version == 1 else b"") + end))
+    for version, (topic, members) in enumerate(events, start=1):
+        rows.append((complaint_id, version, topic, b"{" + members + (first if version == 1 else b"") + end))
     return rows
 
 

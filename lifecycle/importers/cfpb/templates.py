@@ -51,7 +51,7 @@ class Templates:
         self.fast, self.moments, self.profile = fast, moments, moments.profile
         self.shapes: dict[tuple[str, bool, bool], tuple[EventShape, ...]] = {}
         self.deadlines: dict[tuple[str, date, date], bytes] = {}
-        self.timings: dict[tuple[Any, ...], list[bytes]] = {}
+        self.timings: dict[tuple[Any, ...], tuple[bytes, list[tuple[str, bytes]]]] = {}
 
     def shape(self, row: ExportRow) -> tuple[EventShape, ...]:
         """The shapes of a row's outcome, made from a sample row through the aggregate when first needed."""
@@ -81,20 +81,21 @@ class Templates:
             "details": row.details or None,
         }
         filed = shapes[0].stored
-        events: list[tuple[str, tuple[bytes, ...]]] = [(filed.topic, (timed[0], self.fast.facts(facts), filed.rest))]
-        events += [(s.stored.topic, (t, s.stored.rest)) for s, t in zip(shapes[1:], timed[1:], strict=True)]
+        first, later = timed
+        events = [(filed.topic, self.fast.members(first, self.fast.facts(facts), filed.rest)), *later]
         complaint_id = complaint_hex(row.reference)
         return Prepared(row, complaint_id, NewComplaint(complaint_id, events, row.narrative), shapes[-1].state)
 
-    def _timed(self, row: ExportRow, shapes: tuple[EventShape, ...]) -> list[bytes]:
-        """Each event's time and deadline as stored, checked for order and withdrawn events (cached)."""
+    def _timed(self, row: ExportRow, shapes: tuple[EventShape, ...]) -> tuple[bytes, list[tuple[str, bytes]]]:
+        """The filing's time and deadline as stored, and every later event whole (topic and members): what
+        rows received and sent on the same days with the same outcome share; order and withdrawn events checked."""
         key = (row.received, row.sent, *outcome(row))
         found = self.timings.get(key)
         if found is None:
             if len(self.timings) > 100_000:  # bounded: distinct (received, sent, outcome) only
                 self.timings.clear()
             slots = self.moments.slots(row)
-            found, last = [], None
+            timed, last = [], None
             for shape in shapes:
                 at = slots[shape.slot]
                 if last is not None and at < last:
@@ -103,10 +104,14 @@ class Templates:
                 name = shape.event
                 if name is not None and (day := self.profile.refuses(name, at)) is not None:
                     raise InvalidInput(f"'{name}' is not accepted from {day}, and this one would be on {at.date()}")
-                found.append(
+                timed.append(
                     self.fast.timed(at, self._deadline(shape.state, self.profile.calendar.local_date(at), row.sent))
                 )
-            self.timings[key] = found
+            later = [
+                (s.stored.topic, self.fast.members(t, s.stored.rest))
+                for s, t in zip(shapes[1:], timed[1:], strict=True)
+            ]
+            found = self.timings[key] = (timed[0], later)
         return found
 
     def _deadline(self, state: str, on: date, sent: date) -> bytes:
