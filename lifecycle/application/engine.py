@@ -58,6 +58,10 @@ class Engine(Application[UUID]):
         self.projections.chain.catch_up()
         return recordings
 
+    def catch_up(self) -> None:
+        """Take every recorded event into every view (after bulk work that left them behind)."""
+        self.projections.catch_up()
+
     def close(self) -> None:
         """Release the database connections."""
         self.stores.close()

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from .base import db_option, engine, fail
-from .render.complaint import event_document, history_line, show_document, show_lines
+from .render.complaint import history_document, history_lines, show_document, show_lines
 
 
 @click.command("file")
@@ -72,17 +72,12 @@ def history(reference: str, as_of: str | None, as_json: bool, unredacted: bool, 
         if not steps:
             fail(f"complaint {reference} was not yet filed at {as_of}")
         profile = app.profile(str(steps[0].facts["profile"]))
-    consumer = steps[0].facts.get("consumer")
-    state = steps[-1].state_after
-    events = [event_document(reference, h, unredacted, consumer) for h in steps]
-    status = profile.rules.status(state)
+    document = history_document(reference, as_of, steps, profile.rules.status(steps[-1].state_after), unredacted)
     if as_json:
-        doc = {"reference": reference, "as_of": as_of, "state": state, "status": status, "events": events}
-        click.echo(json.dumps(doc, indent=2))
+        click.echo(json.dumps(document, indent=2))
         return
-    click.echo(f"{reference}: {state} ({status or 'open'})" + (f" as of {as_of}" if as_of else ""))
-    for e in events:
-        click.echo(history_line(e))
+    for line in history_lines(document):
+        click.echo(line)
 
 
 @click.command()

@@ -150,7 +150,7 @@ def check(scenario: Scenario, path: Path, node: Any, profiles: Mapping[str, Prof
     """What the schema cannot say: known profile, types, events and states; unique ids; time order."""
     profile = profiles.get(scenario.profile)
     if profile is None:
-        key = "profile" if "profile" in _keys(node) else "policy"
+        key = "policy" if "policy" in _keys(node) and "profile" not in _keys(node) else "profile"
         message = f"{key}: unknown profile {scenario.profile!r}; known: {', '.join(profiles)}"
         raise ScenarioError(path, message, _line(node, (key,)))
     checker = _Checker(path, node, profile)

@@ -85,9 +85,12 @@ def sqlite_micros(text: str) -> str:
     )
 
 
-def sqlite_batch(columns: str, after: str = "?", upto: str = "?") -> str:
-    """SQL selecting `columns` of the SQLite log between two notification ids (after, upto]."""
-    return f"SELECT {columns} FROM {SQLITE_LOG} WHERE rowid > {after} AND rowid <= {upto}"
+SQLITE_BATCH = (
+    "SELECT originator_id AS complaint_id, originator_version AS version, topic, CAST(state AS TEXT) AS s "
+    f"FROM {SQLITE_LOG} WHERE rowid > ? AND rowid <= ?"
+)
+"""The SQLite log between two notification ids (after, upto], in views' words: complaint_id (hex), version,
+topic and the state as JSON text `s` (read its fields with `sql_field("s", ...)`)."""
 
 
 SQLITE_READ = (

@@ -33,7 +33,7 @@ class ViewStore:
         self.database = database
         self.dialect = "postgres" if database.kind == "postgres" else "sqlite"
         self.events_table = SQLITE_LOG if database.kind == "sqlite" else ""
-        """eventsourcing's SQLite table of the notification log (rowid = notification id)."""
+        """eventsourcing's SQLite table of the notification log (its row ids are the notification ids)."""
         self._connection: Any = None
 
     def connection(self) -> Any:

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from ..stores.stored import Record, micros, sql_field, sqlite_batch, sqlite_micros
+from ..stores.stored import SQLITE_BATCH, Record, micros, sql_field, sqlite_micros
 from ..stores.view_store import Cursor, ViewStore
 
 DUE = "SELECT complaint_id FROM lifecycle_deadlines WHERE lapses_at <= ? ORDER BY lapses_at, complaint_id LIMIT ?"
@@ -46,8 +46,7 @@ class DeadlineView:
 
     def apply_sqlite(self, cursor: Cursor, after: int, upto: int) -> None:
         """The same as `apply`, written by SQLite from its own log table: each complaint's last event decides."""
-        columns = "originator_id AS complaint_id, MAX(originator_version), CAST(state AS TEXT) AS s"
-        last = sqlite_batch(columns) + " GROUP BY originator_id"
+        last = f"SELECT complaint_id, MAX(version), s FROM ({SQLITE_BATCH}) GROUP BY complaint_id"
         deadline = sql_field("s", "deadline")
         cursor.execute(
             f"DELETE FROM lifecycle_deadlines WHERE complaint_id IN (SELECT complaint_id FROM ({last}) "

@@ -1,8 +1,9 @@
 """The import's fast path stores, field by field, what the Complaint aggregate and the application's save store.
 
 Two stores take the same export rows: one through the template fast path (`Templates.prepare`, then
-`FastPath.append`), one through `file_row` (the aggregate) and `Lifecycle.save`. Their raw stored
-events must agree in every field but the time each was recorded and the ciphertext of sealed text.
+`FastPath.append`), one through `file_row` (the aggregate) and `Lifecycle.save`. Their stored events,
+read raw from each store and decoded from their JSON (key order aside), must agree in every field but
+the time each was recorded and the ciphertext of sealed text; the sealed text must open to the same words.
 """
 
 from __future__ import annotations
@@ -105,6 +106,11 @@ def stored(app: Lifecycle, reference: str) -> list[dict[str, Any]]:
     return out
 
 
+def texts(app: Lifecycle, reference: str) -> list[str | None]:
+    """The text of each event as the application opens it (the sealed narrative in the clear)."""
+    return [entry.text for entry in app.history(reference)]
+
+
 @pytest.fixture
 def two_stores(store_url: str, tmp_path: Path) -> Iterator[tuple[Lifecycle, Lifecycle]]:
     """A store for each path, of the same kind (SQLite files, or two PostgreSQL schemas)."""
@@ -149,6 +155,11 @@ def test_the_fast_path_stores_what_the_aggregate_stores_for_every_exported_outco
     assert any(row.narrative for row in kept) and any(row.details for row in kept)
     for row in kept:
         assert stored(fast, row.reference) == stored(slow, row.reference), row
+        assert (
+            texts(fast, row.reference)
+            == texts(slow, row.reference)
+            == [row.narrative] + [None] * (len(texts(slow, row.reference)) - 1)
+        )
     fast.close()
     slow.close()
 
@@ -165,3 +176,5 @@ def test_the_fast_path_stores_what_the_aggregate_stores_for_every_row_of_the_tab
     for row in rows:
         if row.reference not in refused:
             assert stored(fast, row.reference) == stored(slow, row.reference), row
+            assert texts(fast, row.reference) == texts(slow, row.reference), row
+            assert texts(fast, row.reference)[0] == row.narrative

@@ -45,6 +45,22 @@ def when(event: dict[str, Any]) -> str:
     return f"{timing} {at}" if timing else at
 
 
+def history_document(
+    reference: str, as_of: str | None, steps: list[HistoryEntry], status: str | None, unredacted: bool
+) -> dict[str, Any]:
+    """What `history --json` prints: the state and status reached, and every event, redacted unless asked."""
+    consumer = steps[0].facts.get("consumer")
+    events = [event_document(reference, h, unredacted, consumer) for h in steps]
+    return {"reference": reference, "as_of": as_of, "state": steps[-1].state_after, "status": status, "events": events}
+
+
+def history_lines(document: dict[str, Any]) -> list[str]:
+    """What `history` prints: a heading, then a line per event."""
+    as_of = document["as_of"]
+    head = f"{document['reference']}: {document['state']} ({document['status'] or 'open'})"
+    return [head + (f" as of {as_of}" if as_of else ""), *(history_line(e) for e in document["events"])]
+
+
 def history_line(e: dict[str, Any]) -> str:
     """One history entry as a line of `history`."""
     text = f"  {e['text']}" if e["text"] else ""

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+from ...application import Lifecycle
 from ...domain.cfpb import CFPB
 from ...domain.complaint import Complaint
 from ...domain.errors import InvalidInput, LifecycleError
@@ -57,7 +58,7 @@ class ImportResult:
 class Importer:
     """Imports CFPB exports into a Lifecycle application."""
 
-    def __init__(self, app: Any, batch_size: int = BATCH) -> None:
+    def __init__(self, app: Lifecycle, batch_size: int = BATCH) -> None:
         self.app, self.profile, self.batch_size = app, CFPB, batch_size
         self.moments = Moments(self.profile)
         self.fast = FastPath(app.mapper, app.keys, app.recorder, app.tables)
@@ -91,7 +92,7 @@ class Importer:
             if batch:
                 self._batch(path, batch, result)
             result.bad[first_bad:] = sorted(result.bad[first_bad:], key=lambda bad: bad.line)
-        self.app.projections.catch_up()
+        self.app.catch_up()
         result.seconds = time.perf_counter() - started
         return result
 
@@ -156,6 +157,6 @@ def check(paths: Iterable[Path]) -> None:
             break
 
 
-def import_files(app: Any, paths: Iterable[Path], **options: Any) -> ImportResult:
+def import_files(app: Lifecycle, paths: Iterable[Path], **options: Any) -> ImportResult:
     """Import CFPB exports into `app`; see Importer."""
     return Importer(app).run(list(paths), **options)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ...domain.complaint import EVENT_CLASSES, Complaint
-from ...stores.stored import Record, micros, sql_field, sqlite_batch, sqlite_micros
+from ...stores.stored import SQLITE_BATCH, Record, micros, sql_field, sqlite_micros
 from ...stores.view_store import Cursor
 
 FILED_TOPIC = f"{Complaint.__module__}:{Complaint.__qualname__}.Filed"
@@ -86,18 +86,15 @@ class ReportView:
 
     def apply_sqlite(self, cursor: Cursor, after: int, upto: int) -> None:
         """The same rows as `apply`, written by SQLite from its own log table."""
-        batch = (
-            f"SELECT originator_id, originator_version, topic, s, {sql_field('s', 'at')} AS at_text "
-            f"FROM ({sqlite_batch('*, CAST(state AS TEXT) AS s')})"
-        )
+        batch = f"SELECT complaint_id, version, topic, s, {sql_field('s', 'at')} AS at_text FROM ({SQLITE_BATCH})"
         at = sqlite_micros("at_text")
         fields = ", ".join(sql_field("s", name) for name in ("reference", "business", "complaint_type", "profile"))
         cursor.execute(
-            f"INSERT INTO report_complaints SELECT originator_id, {fields}, {at} FROM ({batch}) WHERE topic = ?",
+            f"INSERT INTO report_complaints SELECT complaint_id, {fields}, {at} FROM ({batch}) WHERE topic = ?",
             (after, upto, FILED_TOPIC),
         )
         cursor.execute(
-            f"INSERT INTO report_steps SELECT originator_id, originator_version, {at}, "
+            f"INSERT INTO report_steps SELECT b.complaint_id, b.version, {at}, "
             f"CASE t.event WHEN ? THEN {sql_field('s', 'event')} ELSE t.event END, {sql_field('s', 'state')}, "
             f"{sql_field('s', 'deadline', 'name')}, {sql_field('s', 'deadline', 'due_on')}, "
             f"{sql_field('s', 'actor')}, {sql_field('s', 'facts', 'timely')}, {sql_field('s', 'timing')} "
