@@ -10,7 +10,6 @@ from eventsourcing.persistence import RecordConflictError
 from ..domain.complaint import Complaint
 from ..domain.errors import DuplicateComplaint, InvalidInput
 from ..views.deadlines import due
-from ..views.projector import Projector
 from .engine import RETRIES, ConcurrentChange, Engine, Moment
 
 
@@ -81,7 +80,7 @@ class Commands(Engine):
         if references is not None:
             return sum(self.change(r, lambda c, p: c.advance(p, moment)) for r in references)
         recorded = 0
-        index: Projector = self.projections.deadlines
+        index = self.projections.deadlines
         index.catch_up()
         while ids := due(self.tables, moment, batch_size):
             complaints: list[Complaint] = [self.repository.get(i) for i in ids]

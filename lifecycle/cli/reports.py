@@ -9,7 +9,7 @@ import click
 
 from .base import db_option, emit, engine, fail
 from .render.audit import audit_csv, audit_line
-from .render.complaint import event_document
+from .render.complaint import event_documents
 from .render.report import as_csv, as_html, as_json, as_table
 
 
@@ -100,7 +100,5 @@ def export(unredacted: bool, out: Path | None, db: str) -> None:
     with engine(db) as app:
         lines = []
         for reference in app.references():
-            steps = app.history(reference)
-            consumer = steps[0].facts.get("consumer")
-            lines += [json.dumps(event_document(reference, h, unredacted, consumer)) for h in steps]
+            lines += [json.dumps(e) for e in event_documents(reference, app.history(reference), unredacted)]
     emit("".join(f"{line}\n" for line in lines), out, f"wrote {len(lines)} events to {out}")

@@ -150,7 +150,8 @@ def check(scenario: Scenario, path: Path, node: Any, profiles: Mapping[str, Prof
     """What the schema cannot say: known profile, types, events and states; unique ids; time order."""
     profile = profiles.get(scenario.profile)
     if profile is None:
-        key = "policy" if "policy" in _keys(node) and "profile" not in _keys(node) else "profile"
+        keys = _keys(node)
+        key = "policy" if "policy" in keys and "profile" not in keys else "profile"
         message = f"{key}: unknown profile {scenario.profile!r}; known: {', '.join(profiles)}"
         raise ScenarioError(path, message, _line(node, (key,)))
     checker = _Checker(path, node, profile)

@@ -148,8 +148,8 @@ def event_rows(
     """A new complaint's rows (id, version, topic, state), each state put together from its JSON members,
     the first event's further members `first` (with their leading comma), and the `closing`."""
     rows = []
-    for version, (topic, members) in enumerate(events, start=1):
-        rows.append((complaint_id, version, topic, b"{" + members + (first if version == 1 else b"") + end))
+    for version, (topic, body) in enumerate(events, start=1):
+        rows.append((complaint_id, version, topic, b"{" + body + (first if version == 1 else b"") + end))
     return rows
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import psycopg
 import pytest
 
 from lifecycle import Lifecycle, LifecycleError
@@ -122,8 +123,6 @@ def two_stores(store_url: str, tmp_path: Path) -> Iterator[tuple[Lifecycle, Life
     fast.close()
     slow.close()
     if not store_url.startswith("sqlite"):
-        import psycopg
-
         with psycopg.connect(store_url.split("?")[0], autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA IF EXISTS "s{store_url.split("schema=")[1]}" CASCADE')
 

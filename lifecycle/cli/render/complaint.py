@@ -37,6 +37,12 @@ def event_document(reference: str, h: HistoryEntry, unredacted: bool, consumer: 
     return document
 
 
+def event_documents(reference: str, steps: list[HistoryEntry], unredacted: bool) -> list[dict[str, Any]]:
+    """A complaint's history for output, the consumer's name (from the filing) redacted unless asked for."""
+    consumer = steps[0].facts.get("consumer")
+    return [event_document(reference, h, unredacted, consumer) for h in steps]
+
+
 def when(event: dict[str, Any]) -> str:
     """The effective time as far as it is known: exact, the day only, or a bound."""
     timing, at = event.get("timing"), str(event["at"])
@@ -49,8 +55,7 @@ def history_document(
     reference: str, as_of: str | None, steps: list[HistoryEntry], status: str | None, unredacted: bool
 ) -> dict[str, Any]:
     """What `history --json` prints: the state and status reached, and every event, redacted unless asked."""
-    consumer = steps[0].facts.get("consumer")
-    events = [event_document(reference, h, unredacted, consumer) for h in steps]
+    events = event_documents(reference, steps, unredacted)
     return {"reference": reference, "as_of": as_of, "state": steps[-1].state_after, "status": status, "events": events}
 
 
