@@ -13,7 +13,7 @@ from eventsourcing.persistence import JSONTranscoder, Mapper, RecordConflictErro
 from ..domain.complaint import Complaint
 from ..domain.errors import InvalidInput, LifecycleError, UnknownComplaint
 from ..domain.profile import Profile
-from ..domain.profiles import PROFILES
+from ..domain.profiles import PROFILES, resolve
 from ..stores import Stores
 from ..views import Projections
 
@@ -68,11 +68,11 @@ class Engine(Application[UUID]):
         super().close()
 
     def profile(self, name: str) -> Profile:
-        """A profile by name."""
-        try:
-            return self.profiles[name]
-        except KeyError:
-            raise InvalidInput(f"unknown profile {name!r}; known: {', '.join(self.profiles)}") from None
+        """A profile by name; a configured name (`bbb:second_response=always`) is built once and kept."""
+        found = self.profiles.get(name)
+        if found is None:
+            found = self.profiles[name] = resolve(self.profiles, name)
+        return found
 
     def moment(self, value: Moment, end: bool = False) -> datetime:
         """An aware moment in the default profile's zone; a bare date means its start (its end if `end`)."""

@@ -27,7 +27,7 @@ class HistoryEntry:
     text: str | None
     facts: Mapping[str, Any]
     timing: str | None = None
-    """None when `at` is exact; else how much of it is known: see domain.complaint.TIMINGS."""
+    """None when `at` is exact; else how much of it is known: see domain.planned.TIMINGS."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,8 @@ class Summary:
     status: str | None
     closed: bool
     deadline: Deadline | None
+    overdue: str | None = None
+    """The expected window the complaint is overdue on (it flags; it does not close), if any."""
 
 
 def entries(events: Iterable[Any]) -> list[HistoryEntry]:

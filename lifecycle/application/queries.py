@@ -37,6 +37,7 @@ class Queries(Engine):
             status,
             closed,
             c.deadline,
+            None if closed else getattr(c, "overdue", None),
         )
 
     def state(self, reference: str) -> str:

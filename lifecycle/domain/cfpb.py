@@ -8,14 +8,18 @@ from .profile import DeadlineRule, Profile
 from .rules import CLOCK, Rule, RuleTable
 
 CLOSINGS = {
-    "closed_with_explanation": "Answered",
-    "closed_with_monetary_relief": "Resolved",
-    "closed_with_non_monetary_relief": "Resolved",
-    "closed": "Answered",
-    "closed_with_relief": "Resolved",
-    "closed_without_relief": "Answered",
+    "closed_with_explanation": "Closed with explanation",
+    "closed_with_monetary_relief": "Closed with monetary relief",
+    "closed_with_non_monetary_relief": "Closed with non-monetary relief",
+    "closed": "Closed",
+    "closed_with_relief": "Closed with relief",
+    "closed_without_relief": "Closed without relief",
 }
-"""The company's closing responses (the last two only in 2011-2012 data) and the status each publishes."""
+"""The company's closing responses (the last two only in 2011-2012 data), each published as itself.
+
+The CFPB publishes what the company reported; none of them says the consumer confirmed anything, so
+no cfpb complaint is ever shown in the BBB's statuses (Resolved, Answered, ...)."""
+UNTIMELY = "Untimely response"
 
 TIMELY = (("timely", True),)
 LATE = (("timely", False),)
@@ -32,7 +36,7 @@ RULES = RuleTable(
         *(Rule(closing, "in_progress", closing) for closing in CLOSINGS),
         *(Rule(closing, "untimely_response", closing, marks=LATE) for closing in CLOSINGS),
         Rule("response_deadline_lapsed", "sent", "untimely_response"),
-        Rule("final_response_lapsed", "in_progress", "untimely_response"),
+        Rule("overdue", "in_progress", "in_progress"),
         *(Rule("disputed", closing, closing) for closing in CLOSINGS),
     ),
     actors={
@@ -42,10 +46,12 @@ RULES = RuleTable(
         **dict.fromkeys(CLOSINGS, "business"),
         "disputed": "consumer",
         "response_deadline_lapsed": CLOCK,
-        "final_response_lapsed": CLOCK,
+        "overdue": CLOCK,
     },
-    closing={**CLOSINGS, "untimely_response": "Unanswered", "routed": "Unpursuable"},
-    labels={"closed_with_non_monetary_relief": "Closed with non-monetary relief"},
+    closing={**CLOSINGS, "untimely_response": UNTIMELY},
+    unpublished=frozenset({"routed"}),
+    labels={**CLOSINGS, "untimely_response": UNTIMELY},
+    vocabulary="company response",
 )
 
 CFPB = Profile(
@@ -54,7 +60,9 @@ CFPB = Profile(
     rules=RULES,
     deadlines=(
         DeadlineRule("sent", "response", "response_deadline_lapsed", 15),
-        DeadlineRule("in_progress", "final_response", "final_response_lapsed", 60, counted_from="sent"),
+        # 60 days is an expectation: a missed one flags the complaint (it may be prioritised for review);
+        # it changes neither the published response nor the timely flag.
+        DeadlineRule("in_progress", "final_response", "overdue", 60, counted_from="sent", flags=True),
     ),
     complaint_types=(),  # the bureau's product list changes over the years: any product is taken
     country="US",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, ClassVar
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -10,29 +9,11 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from .errors import IllegalEvent, InvalidInput, OutOfOrder
+from .planned import Planned, check_timing
 from .profile import Deadline, Profile
 from .rules import CLOCK
 
 NAMESPACE = uuid5(NAMESPACE_URL, "https://lifecycle.invalid/complaint")
-
-
-TIMINGS = {
-    "day": "only the day is known: `at` is the start of that day",
-    "by": "the time is not known: the event happened by `at`",
-    "after": "the time is not known: the event happened after `at`",
-    "unknown": "the time is not known at all: `at` only keeps the event after the ones before it",
-}
-
-
-@dataclass(frozen=True)
-class Planned:
-    """A step a command will record: its event, time, actor, target state and next deadline."""
-
-    event: str
-    at: datetime
-    actor: str
-    state: str
-    deadline: Deadline | None
 
 
 class Complaint(Aggregate):
@@ -73,6 +54,7 @@ class Complaint(Aggregate):
         self.consumer = consumer
         self.text = text
         self.desired_outcome = desired_outcome
+        self.overdue: str | None = None
 
     class Step(Aggregate.Event):
         """A step of the lifecycle: it moves the complaint to `state` with a new deadline."""
@@ -98,6 +80,17 @@ class Complaint(Aggregate):
 
         event: str
         facts: dict[str, Any]
+
+    class Overdue(Step):
+        """An expected window lapsed: the complaint is flagged overdue and stays where it is."""
+
+        window: str
+        name = "overdue"
+
+        def apply(self, aggregate: Any) -> None:
+            """Assign the step, and the window the complaint is overdue on."""
+            super().apply(aggregate)
+            aggregate.overdue = self.window
 
     class Forwarded(Step):
         """The bureau sent the complaint to the business (or the clock did, when it was due)."""
@@ -251,6 +244,11 @@ class Complaint(Aggregate):
             rule = profile.rules.rule_for(state, deadline.event, {})
             if rule is None:  # a table that gives a state a deadline it cannot lapse
                 break
+            if profile.flags(deadline.name):  # an expectation lapses once, into a flag, and no window follows
+                plan.append(
+                    Planned(deadline.event, deadline.lapses_at, CLOCK, rule.dest, None, {"window": deadline.name})
+                )
+                break
             following = profile.deadline(rule.dest, deadline.due_on, self._entries(profile, plan))
             plan.append(Planned(deadline.event, deadline.lapses_at, CLOCK, rule.dest, following))
             state, deadline = rule.dest, following
@@ -267,7 +265,7 @@ class Complaint(Aggregate):
         for number, step in enumerate(plan, start=1):
             last = number == len(plan)
             cls = EVENT_CLASSES.get(step.event, Complaint.Occurred)
-            extra: dict[str, Any] = facts if last else {}
+            extra: dict[str, Any] = {**step.facts, **facts} if last else step.facts
             if cls is Complaint.Occurred:
                 extra = {"event": step.event, "facts": extra}
             self.trigger_event(
@@ -280,12 +278,6 @@ class Complaint(Aggregate):
                 timing=timing if last else None,
                 **extra,
             )
-
-
-def check_timing(timing: str | None) -> None:
-    """Refuse a timing that is not one of TIMINGS."""
-    if timing is not None and timing not in TIMINGS:
-        raise InvalidInput(f"unknown timing {timing!r}; known: {', '.join(TIMINGS)}")
 
 
 EVENT_CLASSES: dict[str, type[Complaint.Step]] = {

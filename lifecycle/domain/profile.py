@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import cached_property
@@ -35,6 +35,8 @@ class DeadlineRule:
     business_days: bool = False
     counted_from: str | None = None
     """The state whose (last) entry starts the count; None: the state this window belongs to."""
+    flags: bool = False
+    """An expectation, not a limit: the lapse records the complaint as overdue and leaves its state as it is."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,10 @@ class Profile:
     """The events that are the business's response (the first one counts for timeliness)."""
     withdrawn: tuple[tuple[str, date], ...] = ()
     """Events no longer accepted from a day on, e.g. `(("disputed", date(2017, 4, 24)),)`."""
+    options: Mapping[str, str] = field(default_factory=dict)
+    """Choices that change the rule table itself, e.g. `{"second_response": "on_request"}`."""
+    table: Callable[..., RuleTable] | None = field(default=None, repr=False, compare=False)
+    """Builds the rule table from `options` (None: the table takes no options)."""
     calendar: BusinessCalendar = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -68,13 +74,27 @@ class Profile:
         """The profile's windows by name, in days."""
         return {rule.name: rule.days for rule in self.deadlines}
 
-    def configure(self, name: str | None = None, **days: int) -> Profile:
-        """A copy with some windows changed, e.g. `configure(response=10)`."""
+    def configure(self, name: str | None = None, **settings: int | str) -> Profile:
+        """A copy with some windows or options changed, e.g. `configure(response=10, second_response="always")`."""
+        options = {k: str(v) for k, v in settings.items() if k in self.options}
+        days = {k: v for k, v in settings.items() if k not in self.options}
         unknown = set(days) - set(self.settings())
         if unknown:
-            raise InvalidInput(f"profile {self.name} has no deadline {', '.join(sorted(unknown))}")
-        deadlines = tuple(replace(rule, days=days.get(rule.name, rule.days)) for rule in self.deadlines)
-        return replace(self, name=name or self.name, deadlines=deadlines)
+            raise InvalidInput(f"profile {self.name} has no deadline or option {', '.join(sorted(unknown))}")
+        for key, value in days.items():
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise InvalidInput(f"profile {self.name}: {key} must be a number of days, not {value!r}")
+        deadlines = tuple(replace(rule, days=int(days.get(rule.name, rule.days))) for rule in self.deadlines)
+        changed = replace(self, name=name or self.name, deadlines=deadlines)
+        if options:
+            assert self.table is not None, "a profile with options has a table builder"
+            merged = {**self.options, **options}
+            changed = replace(changed, options=merged, rules=self.table(**merged))
+        return changed
+
+    def flags(self, deadline: str) -> bool:
+        """True when the window named `deadline` only flags the complaint overdue when it lapses."""
+        return any(rule.flags for rule in self.deadlines if rule.name == deadline)
 
     def deadline(self, state: str, entered_on: date, entries: Mapping[str, date] | None = None) -> Deadline | None:
         """The deadline a complaint gets on entering `state` on `entered_on`, or None.

@@ -50,6 +50,10 @@ class RuleTable:
     """Final states that are never published (a declined complaint)."""
     labels: Mapping[str, str] = field(default_factory=dict)
     """Display names of states, where `closed_with_explanation` -> "Closed with explanation" is not enough."""
+    vocabulary: str = "status"
+    """What the body calls its published outcomes (a BBB "status", a CFPB "company response")."""
+    confirmed: frozenset[str] = frozenset()
+    """Closing states in which the consumer confirmed the resolution (none where outcomes are company-reported)."""
     machine: Machine = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -13,7 +13,7 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
 
 from ..domain.errors import LifecycleError
 from ..domain.profile import Profile, parse_time
-from ..domain.profiles import PROFILES
+from ..domain.profiles import PROFILES, configured, configured_name
 
 Moment = date | datetime
 
@@ -64,6 +64,8 @@ class Expectation(Strict):
 
     status: str | None = None
     state: str | None = None
+    overdue: str | None = None
+    """The expected window the complaint ends overdue on (a flag, not a closing)."""
     on: dict[date, str] = Field(default_factory=dict)
 
     @field_validator("on", mode="before")
@@ -97,10 +99,17 @@ class Scenario(Strict):
     description: str | None = None
     profile: str = Field("bbb", validation_alias=AliasChoices("profile", "policy"))
     """The profile of every complaint in the file (`policy`, its older name, is still read)."""
+    settings: dict[str, int | str] = Field(default_factory=dict)
+    """Windows (days) and options of the profile changed for this file, e.g. `{second_response: always}`."""
     until: Moment | None = None
     complaints: list[ComplaintSpec] = Field(min_length=1)
 
     _moment = field_validator("until", mode="before")(_moment)
+
+    @property
+    def profile_name(self) -> str:
+        """The profile the complaints run under: the named one, with this file's settings."""
+        return configured_name(self.profile, self.settings)
 
 
 _LEFT_OUT = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp"}
@@ -154,6 +163,10 @@ def check(scenario: Scenario, path: Path, node: Any, profiles: Mapping[str, Prof
         key = "policy" if "policy" in keys and "profile" not in keys else "profile"
         message = f"{key}: unknown profile {scenario.profile!r}; known: {', '.join(profiles)}"
         raise ScenarioError(path, message, _line(node, (key,)))
+    try:
+        profile = configured(profile, scenario.settings)
+    except LifecycleError as error:
+        raise ScenarioError(path, f"settings: {error}", _line(node, ("settings",))) from None
     checker = _Checker(path, node, profile)
     seen: set[str] = set()
     for i, c in enumerate(scenario.complaints):
@@ -208,6 +221,11 @@ class _Checker:
             known = ", ".join(sorted(statuses))
             message = f"complaints.{i}.expect.status: unknown status {expect.status!r}; known: {known}"
             self.fail(message, "complaints", i, "expect", "status")
+        flagged = [d.name for d in self.profile.deadlines if d.flags]
+        if expect.overdue is not None and expect.overdue not in flagged:
+            known = ", ".join(flagged) or "none in this profile"
+            message = f"complaints.{i}.expect.overdue: {expect.overdue!r} is not a window that flags; known: {known}"
+            self.fail(message, "complaints", i, "expect", "overdue")
         for state in [expect.state, *expect.on.values()]:
             if state is not None and state not in self.rules.states:
                 known = ", ".join(self.rules.states)

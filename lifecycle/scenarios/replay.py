@@ -56,7 +56,7 @@ class FileResult:
 
 def replay(app: Lifecycle, scenario: Scenario, path: Path | str) -> FileResult:
     """File every complaint and record every event in time order, advance the clock, check."""
-    profile = app.profile(scenario.profile)
+    profile = app.profile(scenario.profile_name)
     taken = [c.id for c in scenario.complaints if app.exists(c.id)]
     if taken:
         raise LifecycleError(f"{path}: complaint {taken[0]!r} already exists in the store")
@@ -67,7 +67,7 @@ def replay(app: Lifecycle, scenario: Scenario, path: Path | str) -> FileResult:
     failures: dict[str, list[str]] = {c.id: [] for c in scenario.complaints}
     for at, c, e in sorted(actions, key=lambda action: action[0]):
         if e is None:
-            app.file(c.business, c.type, at, c.id, scenario.profile, c.consumer, c.text, c.desired_outcome)
+            app.file(c.business, c.type, at, c.id, scenario.profile_name, c.consumer, c.text, c.desired_outcome)
         else:
             failures[c.id].extend(_record(app, c.id, at, e))
     references = [c.id for c in scenario.complaints]
@@ -99,6 +99,8 @@ def _check(app: Lifecycle, c: ComplaintSpec, failures: list[str]) -> ComplaintRe
             failures.append(f"status is {summary.status or 'none (' + summary.state + ')'}, expected {c.expect.status}")
         if c.expect.state is not None and summary.state != c.expect.state:
             failures.append(f"state is {summary.state}, expected {c.expect.state}")
+        if c.expect.overdue is not None and summary.overdue != c.expect.overdue:
+            failures.append(f"overdue is {summary.overdue or 'none'}, expected {c.expect.overdue}")
         profile = app.profile(summary.profile)
         for day, state in c.expect.on.items():
             actual = state_on(history, profile.calendar.after(day))

@@ -77,7 +77,33 @@ def test_an_interim_response_leaves_sixty_days_from_sending() -> None:
     assert complaint.deadline is not None and complaint.deadline.name == "final_response"
     assert complaint.deadline.due_on == date(2016, 3, 2) + timedelta(days=60)
     assert complaint.advance(CFPB, CFPB.instant(date(2016, 6, 1))) == 1
-    assert complaint.state == "untimely_response"
+    assert (complaint.state, complaint.overdue, complaint.deadline) == ("in_progress", "final_response", None)
+
+
+def test_a_missed_final_response_flags_overdue_and_changes_no_published_fact() -> None:
+    complaint = new()
+    complaint.record(CFPB, "sent", CFPB.instant(date(2016, 3, 2)))
+    complaint.record(CFPB, "in_progress", CFPB.instant(date(2016, 3, 10)))
+    complaint.advance(CFPB, CFPB.instant(date(2030, 1, 1)))
+    assert complaint.advance(CFPB, CFPB.instant(date(2031, 1, 1))) == 0  # an expectation lapses once
+    complaint.record(CFPB, "closed_with_explanation", CFPB.instant(date(2031, 2, 1)))
+    steps = cast("list[Complaint.Step]", complaint.collect_events()[1:])
+    overdue = steps[2]
+    assert isinstance(overdue, Complaint.Overdue) and overdue.window == "final_response"
+    assert overdue.at == CFPB.calendar.after(date(2016, 3, 2) + timedelta(days=60))
+    assert (
+        complaint.state == "closed_with_explanation" and CFPB.rules.status(complaint.state) == "Closed with explanation"
+    )
+    assert all(CFPB.rules.status(state) not in BBB_STATUSES for state in CFPB.rules.states)
+
+
+BBB_STATUSES = {"Resolved", "Unresolved", "Answered", "Unanswered", "Unpursuable"}
+
+
+def test_routed_complaints_are_never_published() -> None:
+    complaint = new()
+    complaint.record(CFPB, "routed", CFPB.instant(date(2016, 3, 2)))
+    assert CFPB.rules.is_final(complaint.state) and CFPB.rules.status(complaint.state) is None
 
 
 def test_the_rule_decides_timeliness_and_a_contradicting_fact_is_refused() -> None:

@@ -71,10 +71,10 @@ def test_every_simple_path_reaches_its_closing_state(path: tuple[Rule, ...]) -> 
         assert complaint.version == version + 1
     assert RULES.is_final(complaint.state)
     assert complaint.deadline is None
-    events = [type(e).__name__ for e in complaint.collect_events()]
-    assert events[0] == "Filed" and len(events) == len(path) + 1
+    events = complaint.collect_events()
+    assert type(events[0]).__name__ == "Filed" and len(events) == len(path) + 1
     expected_names = [r.recorded_as or r.event for r in path]
-    assert [getattr(Complaint, n).name for n in events[1:]] == expected_names
+    assert [getattr(e, "event", None) or type(e).name for e in events[1:]] == expected_names
 
 
 @pytest.mark.parametrize("state", RULES.states)
@@ -97,9 +97,47 @@ def test_a_refusal_after_a_lapse_records_neither() -> None:
     complaint = reach("awaiting_consumer")
     complaint.collect_events()
     late = complaint.last_at + timedelta(days=40)  # the reply window lapsed: answered
-    with pytest.raises(IllegalEvent, match="is answered: 'rejected' is not allowed"):
-        complaint.record(BBB, "rejected", late)
+    with pytest.raises(IllegalEvent, match="is answered: 'responded' is not allowed"):
+        complaint.record(BBB, "responded", late)
     assert complaint.state == "awaiting_consumer" and complaint.collect_events() == []
+
+
+def test_a_late_accept_moves_answered_to_resolved_after_the_lapse() -> None:
+    complaint = reach("awaiting_consumer")
+    complaint.collect_events()
+    complaint.record(BBB, "accepted", complaint.last_at + timedelta(days=40))
+    names = [getattr(e, "event", None) or type(e).name for e in complaint.collect_events()]
+    assert names == ["reply_deadline_lapsed", "accepted_late"] and BBB.rules.status(complaint.state) == "Resolved"
+
+
+def test_a_late_reject_reopens_the_staff_decision_and_no_finding_leaves_it_answered() -> None:
+    complaint = reach("awaiting_consumer")
+    complaint.record(BBB, "rejected", complaint.last_at + timedelta(days=40))
+    assert complaint.state == "under_review"
+    complaint.advance(BBB, complaint.last_at + timedelta(days=30))
+    assert complaint.state == "answered"
+
+
+def test_a_first_rejection_waits_for_the_bureau_which_may_request_a_second_response() -> None:
+    complaint = reach("awaiting_consumer")
+    complaint.record(BBB, "rejected", complaint.last_at + timedelta(days=1))
+    assert complaint.state == "awaiting_bureau"
+    complaint.record(BBB, "second_response_requested", complaint.last_at + timedelta(days=1))
+    assert complaint.state == "awaiting_business_second"
+    always = BBB.configure(second_response="always")
+    other = reach("awaiting_consumer")
+    other.record(always, "rejected", other.last_at + timedelta(days=1))
+    assert other.state == "awaiting_business_second"
+    with pytest.raises(InvalidInput, match="second_response must be one of"):
+        BBB.configure(second_response="sometimes")
+
+
+def test_a_response_on_days_29_to_33_after_filing_reopens_nothing_by_default() -> None:
+    for day in range(29, 34):
+        complaint = new()
+        complaint.record(BBB, "responded", FILED + timedelta(days=day))
+        names = [type(e).__name__ for e in complaint.collect_events()]
+        assert names == ["Filed", "Forwarded", "ResponseDeadlineLapsed", "Responded"], day
 
 
 def test_a_late_response_reopens_an_unanswered_complaint() -> None:
@@ -128,7 +166,7 @@ def test_lapses_are_recorded_in_time_order_with_the_chained_windows() -> None:
         ("Filed", "2024-03-04"),
         ("Forwarded", "2024-03-07"),  # end of Wed 6: two business days
         ("ResponseDeadlineLapsed", "2024-03-19"),  # end of day 14 after filing
-        ("SecondNoticeLapsed", "2024-04-02"),  # 14 more days
+        ("SecondNoticeLapsed", "2024-04-09"),  # 21 more days
     ]
 
 
