@@ -9,7 +9,7 @@ from typing import Any
 from ..domain.complaint import Complaint
 from ..domain.errors import InvalidInput, UnknownComplaint
 from ..domain.profile import Deadline
-from ..views.audit import AuditEntry, audit
+from ..views.audit import AuditEntry, Overdue, audit, overdue
 from ..views.chain import verify
 from ..views.deadlines import due
 from ..views.report.figures import Report, build
@@ -102,6 +102,11 @@ class Queries(Engine):
         """References of complaints with a deadline lapsing by `until`, from the deadline index."""
         self.projections.deadlines.catch_up()
         return [self.repository.get(i).reference for i in due(self.tables, self.moment(until), limit)]
+
+    def overdue(self, at: Moment, limit: int = 1000) -> list[Overdue]:
+        """Complaints overdue at `at` (an expected window lapsed; they are still open), longest overdue first."""
+        self.projections.report.catch_up()
+        return overdue(self.tables, self.moment(at, end=True), limit)
 
     def verify(self) -> tuple[int, str | None]:
         """Recompute the hash chain; the number of links checked and the first broken one, described."""

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import click
 
 from .base import db_option, engine, fail
-from .render.complaint import history_document, history_lines, show_document, show_lines
+from .render.complaint import due_document, due_lines, history_document, history_lines, show_document, show_lines
 
 
 @click.command("file")
@@ -93,4 +94,23 @@ def show(reference: str, as_json: bool, db: str) -> None:
         click.echo(json.dumps(show_document(s, steps), indent=2))
         return
     for line in show_lines(s, steps):
+        click.echo(line)
+
+
+@click.command()
+@click.option("--by", "by", help="Deadlines lapsing by this date (its end) or ISO date-time; default: now.")
+@click.option("--limit", default=1000, show_default=True, help="At most this many of each list.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@db_option
+def due(by: str | None, limit: int, as_json: bool, db: str) -> None:
+    """Complaints whose deadline lapses by a time, then those overdue on an expected window."""
+    with engine(db) as app:
+        moment = app.moment(by, end=True) if by else datetime.now(UTC)
+        pending = [app.summary(reference) for reference in app.due(moment, limit)]
+        late = app.overdue(moment, limit)
+    document = due_document(moment, pending, late)
+    if as_json:
+        click.echo(json.dumps(document, indent=2))
+        return
+    for line in due_lines(document):
         click.echo(line)

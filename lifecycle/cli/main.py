@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .complaints import advance, file_command, history, record, show
+from .complaints import advance, due, file_command, history, record, show
 from .imports import import_group
 from .maintenance import erase, rebuild, verify
 from .reports import audit_command, export, report
@@ -27,6 +27,7 @@ for command in (
     record,
     advance,
     show,
+    due,
     history,
     audit_command,
     export,

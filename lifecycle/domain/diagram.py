@@ -8,9 +8,9 @@ from .profile import Profile
 
 
 def mermaid(profile: Profile) -> str:
-    """The rule table as a Mermaid `stateDiagram-v2`; ⏰ marks what the clock records when due."""
+    """The rule table as a Mermaid `stateDiagram-v2`; ⏰ marks what the clock records when a window ends."""
     rules = profile.rules
-    by_clock = {(d.state, d.lapse) for d in profile.deadlines}
+    by_clock = {(d.state, d.lapse): d.flags for d in profile.deadlines}
     lines = ["stateDiagram-v2", f"    [*] --> {rules.initial}"]
     for rule in rules.rules:
         label = rule.event + (f" [{rule.guard}]" if rule.guard else "")
@@ -19,7 +19,7 @@ def mermaid(profile: Profile) -> str:
         if rule.recorded_as:
             label += f" (recorded as {rule.recorded_as})"
         if (rule.source, rule.event) in by_clock:
-            label += " ⏰"
+            label += " ⏰ (flags overdue, does not close)" if by_clock[rule.source, rule.event] else " ⏰"
         lines.append(f"    {rule.source} --> {rule.dest}: {label}")
     for state, status in rules.closing.items():
         lines.append(f"    {state}: {state} ⇒ {status}")

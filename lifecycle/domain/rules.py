@@ -102,13 +102,17 @@ class RuleTable:
         return self.closing.get(state)
 
 
-def simple_paths(table: RuleTable) -> list[tuple[Rule, ...]]:
-    """Every path of rows from the initial state to a final state that visits no state twice."""
+def simple_paths(table: RuleTable, first_final: bool = False) -> list[tuple[Rule, ...]]:
+    """Every path of rows from the initial state to a final state that visits no state twice.
+
+    With `first_final`, paths end at the first final state they reach (no late reply or re-opening after it)."""
     paths: list[tuple[Rule, ...]] = []
 
     def walk(state: str, seen: frozenset[str], path: tuple[Rule, ...]) -> None:
         if table.is_final(state) and path:
             paths.append(path)
+            if first_final:
+                return
         for rule in table.rules:
             if rule.source == state and rule.dest not in seen:
                 walk(rule.dest, seen | {rule.dest}, (*path, rule))

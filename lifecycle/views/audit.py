@@ -31,12 +31,12 @@ class AuditEntry:
 
 
 def states_with_status(profiles: Mapping[str, Profile], status: str) -> set[str]:
-    """The states that carry `status` ('Open' and 'Declined' too) in any profile."""
+    """The states that carry `status` in any profile ('Open'; an unpublished state's label: 'Declined', 'Routed')."""
     found = set()
     for profile in profiles.values():
         rules = profile.rules
         for state in rules.states:
-            label = rules.status(state) or ("Declined" if state in rules.unpublished else "Open")
+            label = rules.status(state) or (rules.label(state) if state in rules.unpublished else "Open")
             if label.lower() == status.lower():
                 found.add(state)
     return found
@@ -53,9 +53,12 @@ def audit(
     status: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
+    overdue: bool = False,
     limit: int = 100,
 ) -> list[AuditEntry]:
-    """Events matching every given filter, newest first (effective time), at most `limit`."""
+    """Events matching every given filter, newest first (effective time), at most `limit`.
+
+    `overdue`: only complaints that are overdue now (an expected window lapsed, and they are still open)."""
     where: list[str] = []
     params: list[Any] = []
     for column, value in (
@@ -82,6 +85,9 @@ def audit(
             "WHERE m.complaint_id = l.complaint_id))"
         )
         params.extend(states)
+    if overdue:
+        where.append(f"s.complaint_id IN (SELECT o.complaint_id FROM report_steps o WHERE {STILL_OVERDUE})")
+        params.append(FOREVER)
     sql = (
         "SELECT c.reference, c.business, c.complaint_type, s.version, s.at, s.event, s.actor, s.state "
         "FROM report_steps s JOIN report_complaints c ON c.complaint_id = s.complaint_id"
@@ -90,3 +96,37 @@ def audit(
     )
     rows = store.query(sql, [*params, limit])
     return [AuditEntry(r[0], r[1], r[2], r[3], moment(r[4]), r[5], r[6], r[7]) for r in rows]
+
+
+STILL_OVERDUE = (
+    "o.event = 'overdue' AND NOT EXISTS (SELECT 1 FROM report_steps x WHERE x.complaint_id = o.complaint_id "
+    "AND x.version > o.version AND x.state <> o.state AND x.at <= ?)"
+)
+"""An `overdue` step `o` not followed (by the moment given) by a step that left its state."""
+FOREVER = 2**62
+
+
+@dataclass(frozen=True)
+class Overdue:
+    """A complaint overdue at a moment: an expected window lapsed and it is still in the same state."""
+
+    reference: str
+    business: str
+    state: str
+    since: datetime
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready form."""
+        return {**asdict(self), "since": self.since.isoformat()}
+
+
+def overdue(store: ViewStore, at: datetime, limit: int = 1000) -> list[Overdue]:
+    """Complaints overdue at `at`, longest overdue first."""
+    t = micros(at)
+    rows = store.query(
+        "SELECT c.reference, c.business, o.state, o.at FROM report_steps o "
+        f"JOIN report_complaints c ON c.complaint_id = o.complaint_id WHERE {STILL_OVERDUE} AND o.at <= ? "
+        "ORDER BY o.at, c.reference LIMIT ?",
+        (t, t, limit),
+    )
+    return [Overdue(r[0], r[1], r[2], moment(r[3])) for r in rows]

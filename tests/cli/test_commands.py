@@ -60,7 +60,7 @@ def test_the_bundled_scenarios_cover_every_simple_path_and_the_published_cases()
     from lifecycle.domain.rules import simple_paths
 
     lines = run("replay", str(ROOT / "scenarios"), "--db", "memory://").stdout
-    assert lines.count("PASS") >= len(simple_paths(RULES))
+    assert lines.count("PASS") >= len(simple_paths(RULES, first_final=True))
     for case in (
         "published-refund-id-check",
         "published-refund-check-issued",
@@ -69,8 +69,14 @@ def test_the_bundled_scenarios_cover_every_simple_path_and_the_published_cases()
         assert re.search(rf"PASS .* {case} ", lines), case
 
 
-def test_the_bundled_scenarios_walk_every_simple_path(tmp_path: Path) -> None:
-    from lifecycle.domain.bbb import RULES
+def test_the_generated_path_scenarios_match_the_rule_table() -> None:
+    from tests.path_scenarios import PATH, document
+
+    assert PATH.read_text(encoding="utf-8") == document(), "stale: run `python -m tests.path_scenarios --write`"
+
+
+def test_the_bundled_scenarios_walk_every_simple_path_and_every_row(tmp_path: Path) -> None:
+    from lifecycle.domain.bbb import RULES, rules
     from lifecycle.domain.rules import simple_paths
 
     db = f"sqlite:///{tmp_path}/paths.db"
@@ -82,9 +88,12 @@ def test_the_bundled_scenarios_walk_every_simple_path(tmp_path: Path) -> None:
             steps = app.history(c["id"])[1:]
             walked.add(tuple((s.state_before, s.state_after) for s in steps))
     app.close()
-    for path in simple_paths(RULES):
+    for path in simple_paths(RULES, first_final=True):
         states = tuple((r.source, r.dest) for r in path)
         assert states in walked, f"no bundled scenario walks {states}"
+    pairs = {pair for steps in walked for pair in steps}
+    for table in (RULES, rules("always")):  # late replies and re-openings included
+        assert {(r.source, r.dest) for r in table.rules} <= pairs
 
 
 def test_a_good_file_prints_one_line_per_complaint_and_a_summary(tmp_path: Path) -> None:
@@ -324,3 +333,25 @@ def test_audit_command_formats(tmp_path: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(run("audit", "--db", db, "--status", "Unresolved", "--csv").stdout)))
     assert rows and all(r["reference"] for r in rows)
     assert run("audit", "--db", db, "--since", "2024-02-30").exit_code == 2
+
+
+def test_due_lists_pending_deadlines_and_overdue_complaints_and_show_flags_them(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path}/due.db"
+    assert run("file", "--business", "Slow", "--type", "Mortgage", "--at", "2018-05-01", "--ref", "c1",
+               "--profile", "cfpb", "--db", db).exit_code == 0  # fmt: skip
+    for event, at in (("sent", "2018-05-01"), ("in_progress", "2018-05-10")):
+        assert run("record", "c1", event, "--at", at, "--db", db).exit_code == 0
+    before = json.loads(run("due", "--by", "2018-07-01", "--json", "--db", db).stdout)
+    assert [d["deadline"] for d in before["due"]] == ["final_response"] and before["overdue"] == []
+    assert (
+        json.loads(run("due", "--by", "2018-06-30", "--json", "--db", db).stdout)["due"] == []
+    )  # lapses as the 30th ends
+    assert run("advance", "--to", "2019-01-01", "--db", db).stdout.strip() == "1"
+    after = json.loads(run("due", "--by", "2019-01-01", "--json", "--db", db).stdout)
+    assert after["due"] == [] and [(o["reference"], o["state"]) for o in after["overdue"]] == [("c1", "in_progress")]
+    shown = json.loads(run("show", "c1", "--json", "--db", db).stdout)
+    assert (shown["state"], shown["status"], shown["overdue"]) == ("in_progress", None, "final_response")
+    assert "overdue: the final_response window lapsed" in run("show", "c1", "--db", db).stdout
+    assert run("record", "c1", "closed_with_explanation", "--at", "2019-02-01", "--db", db).exit_code == 0
+    assert json.loads(run("due", "--by", "2019-03-01", "--json", "--db", db).stdout)["overdue"] == []
+    assert json.loads(run("show", "c1", "--json", "--db", db).stdout)["status"] == "Closed with explanation"

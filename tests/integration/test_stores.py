@@ -25,8 +25,7 @@ def test_a_full_lifecycle_survives_a_restart(open_app: Opener) -> None:
         "filed",
         "responded",
         "rejected",
-        "second_response_deadline_lapsed",
-        "review_deadline_lapsed",
+        "review_deadline_lapsed",  # no second response requested, no finding: Answered
     ]
     live, loaded = app.get(ref), again.get(ref)
     assert (loaded.state, loaded.version, loaded.deadline, loaded.last_at, loaded.consumer) == (
@@ -61,7 +60,7 @@ def test_two_writers_on_one_complaint_never_lose_an_event(open_app: Opener) -> N
         first.save(stale)
     assert "Conflict" in type(conflict.value).__name__ or "Integrity" in type(conflict.value).__name__
     # Through the API the conflict is retried on fresh state, where accepting is no longer allowed.
-    with pytest.raises(IllegalEvent, match="awaiting_business_second"):
+    with pytest.raises(IllegalEvent, match="awaiting_bureau"):
         first.accept(ref, "2024-03-07")
     assert [s.event for s in first.history(ref)] == ["filed", "responded", "rejected"]
 

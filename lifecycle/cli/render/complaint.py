@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from ...application import HistoryEntry, Summary
 from ...domain.redaction import redact, stars
 from ...stores.keys import ERASED
+from ...views.audit import Overdue
 
 
 def event_document(reference: str, h: HistoryEntry, unredacted: bool, consumer: str | None) -> dict[str, Any]:
@@ -86,6 +88,7 @@ def show_document(s: Summary, steps: list[HistoryEntry]) -> dict[str, Any]:
         "state": s.state,
         "status": s.status,
         "closed": s.closed,
+        "overdue": s.overdue,
         "deadline": None
         if deadline is None
         else {
@@ -113,7 +116,36 @@ def show_lines(s: Summary, steps: list[HistoryEntry]) -> list[str]:
     lines = [f"{s.reference}  {s.business}  {s.complaint_type}  {s.state} ({label})"]
     if s.deadline:
         lines.append(f"pending: {s.deadline.name} due {s.deadline.due_on} (lapses {s.deadline.lapses_at.isoformat()})")
+    if s.overdue:
+        lines.append(f"overdue: the {s.overdue} window lapsed (an expectation: the complaint stays {s.state})")
     for h in steps:
         moved = f"{h.state_before or '-'} -> {h.state_after}"
         lines.append(f"  {h.version:>3}  {h.at.isoformat()}  {h.event:<32} by {h.actor:<8} {moved}")
+    return lines
+
+
+def due_document(at: datetime, pending: list[Summary], late: list[Overdue]) -> dict[str, Any]:
+    """What `due --json` prints: deadlines lapsing by `at`, then complaints overdue at `at`."""
+    return {
+        "by": at.isoformat(),
+        "due": [
+            {
+                "reference": s.reference,
+                "business": s.business,
+                "state": s.state,
+                "deadline": s.deadline.name if s.deadline else None,
+                "lapses_at": s.deadline.lapses_at.isoformat() if s.deadline else None,
+            }
+            for s in pending
+        ],
+        "overdue": [o.as_dict() for o in late],
+    }
+
+
+def due_lines(document: dict[str, Any]) -> list[str]:
+    """What `due` prints."""
+    lines = [f"{len(document['due'])} due by {document['by']}"]
+    lines += [f"  {d['lapses_at']}  {d['reference']}  {d['deadline']}  ({d['state']})" for d in document["due"]]
+    lines.append(f"{len(document['overdue'])} overdue")
+    lines += [f"  since {o['since']}  {o['reference']}  ({o['state']})" for o in document["overdue"]]
     return lines
