@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from lifecycle.domain.bbb import BBB
 from lifecycle.domain.complaint import Complaint
@@ -38,7 +39,7 @@ def steps(profile: Profile, path: tuple[Rule, ...]) -> list[tuple[str, str, str]
             complaint.advance(profile, complaint.deadline.lapses_at)
         else:
             day = profile.calendar.local_date(complaint.last_at + timedelta(days=1))
-            facts = {"good_faith": not rule.guard.startswith("not ")} if rule.guard else {}
+            facts: dict[str, Any] = {"good_faith": not rule.guard.startswith("not ")} if rule.guard else {}
             complaint.record(profile, rule.event, profile.instant(day), **facts)
             out.append((day.isoformat(), rule.event, "".join(f", {k}: {str(v).lower()}" for k, v in facts.items())))
         assert complaint.state == rule.dest, (path, rule)

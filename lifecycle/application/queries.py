@@ -75,14 +75,17 @@ class Queries(Engine):
             raise UnknownComplaint(reference)
         return found
 
-    def report(self, business: str | None = None, as_of: Moment | None = None, years: int | None = 3) -> Report:
+    def report(
+        self, business: str | None = None, as_of: Moment | None = None, years: int | None = 3, window: str = "filed"
+    ) -> Report:
         """Business profile figures as of a moment (a date means the end of that day; default now), over the
-        complaints filed in the `years` before it (None: every complaint filed by then)."""
+        complaints filed in the `years` before it (None: every complaint filed by then); `window="closed"`:
+        the complaints open then or closed in those years instead."""
         if years is not None and years < 1:
             raise InvalidInput(f"a report window is at least 1 year, not {years}")
         self.projections.report.catch_up()
         moment = datetime.now(UTC) if as_of is None else self.moment(as_of, end=True)
-        return build(self.tables, self.profiles, moment, business, years)
+        return build(self.tables, self.profiles, moment, business, years, window)
 
     def audit(self, limit: int = 100, **filters: Any) -> list[AuditEntry]:
         """Events across complaints matching `filters` (business, complaint_type, event, actor, status,

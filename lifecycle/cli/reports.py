@@ -29,16 +29,25 @@ from .render.report import as_csv, as_html, as_json, as_table
     "--years",
     default="3",
     show_default=True,
-    help="Complaints filed in this many years up to the report's moment, or 'all'.",
+    help="Complaints in this many years up to the report's moment (see --window), or 'all'.",
+)
+@click.option(
+    "--window",
+    type=click.Choice(["filed", "closed"]),
+    default="filed",
+    show_default=True,
+    help="Count complaints filed in the years, or open or closed in them (the record kept 36 months from closing).",
 )
 @db_option
-def report(business: str | None, as_of: str | None, fmt: str, out: Path | None, years: str, db: str) -> None:
+def report(
+    business: str | None, as_of: str | None, fmt: str, out: Path | None, years: str, window: str, db: str
+) -> None:
     """Business profile figures from the event history: counts, breakdowns, response habits."""
     if years != "all" and not years.isdigit():
         fail(f"--years takes a number of years or 'all', not {years!r}")
     with engine(db) as app:
-        result = app.report(business, as_of, None if years == "all" else int(years))
-    if business is not None and not result.businesses:
+        result = app.report(business, as_of, None if years == "all" else int(years), window)
+    if business is not None and not result.businesses and result.unattributed is None:
         fail(f"no complaints for business {business!r} filed by {result.as_of}")
     emit({"table": as_table, "json": as_json, "csv": as_csv, "html": as_html}[fmt](result), out, f"wrote {out}")
 

@@ -76,6 +76,21 @@ def audit(
     if until is not None:
         where.append("s.at <= ?")
         params.append(micros(until))
+    _now(profiles, status, overdue, where, params)
+    sql = (
+        "SELECT c.reference, c.business, c.complaint_type, s.version, s.at, s.event, s.actor, s.state "
+        "FROM report_steps s JOIN report_complaints c ON c.complaint_id = s.complaint_id"
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + " ORDER BY s.at DESC, c.reference, s.version DESC LIMIT ?"
+    )
+    rows = store.query(sql, [*params, limit])
+    return [AuditEntry(r[0], r[1], r[2], r[3], moment(r[4]), r[5], r[6], r[7]) for r in rows]
+
+
+def _now(
+    profiles: Mapping[str, Profile], status: str | None, overdue: bool, where: list[str], params: list[Any]
+) -> None:
+    """The filters on what complaints are now: their published status, and whether they are overdue."""
     if status is not None:
         states = sorted(states_with_status(profiles, status)) or ["-"]
         marks = ", ".join("?" for _ in states)
@@ -88,14 +103,6 @@ def audit(
     if overdue:
         where.append(f"s.complaint_id IN (SELECT o.complaint_id FROM report_steps o WHERE {STILL_OVERDUE})")
         params.append(FOREVER)
-    sql = (
-        "SELECT c.reference, c.business, c.complaint_type, s.version, s.at, s.event, s.actor, s.state "
-        "FROM report_steps s JOIN report_complaints c ON c.complaint_id = s.complaint_id"
-        + (" WHERE " + " AND ".join(where) if where else "")
-        + " ORDER BY s.at DESC, c.reference, s.version DESC LIMIT ?"
-    )
-    rows = store.query(sql, [*params, limit])
-    return [AuditEntry(r[0], r[1], r[2], r[3], moment(r[4]), r[5], r[6], r[7]) for r in rows]
 
 
 STILL_OVERDUE = (

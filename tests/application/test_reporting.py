@@ -17,63 +17,86 @@ from lifecycle.views.report.figures import Figures
 from tests.generated import populate
 
 NEW_YORK = ZoneInfo("America/New_York")
-CLOSING = {
+BBB_CLOSING = {
     "resolved": "Resolved",
     "unresolved": "Unresolved",
     "answered": "Answered",
     "unanswered": "Unanswered",
     "unpursuable": "Unpursuable",
 }
+CFPB_CLOSING = {
+    "closed_with_explanation": "Closed with explanation",
+    "closed_with_monetary_relief": "Closed with monetary relief",
+    "closed_with_non_monetary_relief": "Closed with non-monetary relief",
+    "closed": "Closed",
+    "closed_with_relief": "Closed with relief",
+    "closed_without_relief": "Closed without relief",
+    "untimely_response": "Untimely response",
+}
+CLOSING = {"bbb": BBB_CLOSING, "cfpb": CFPB_CLOSING}
+"""Each profile's published outcomes (a configured profile, `bbb:...`, publishes its base's)."""
+UNPUBLISHED = {"declined", "routed"}
+RESPONSES = {"responded", "reopened", "in_progress", *CFPB_CLOSING}
+VOCABULARY = {"bbb": "status", "cfpb": "company response"}
 
 
 def fold(app: Lifecycle, refs: list[str], moment: datetime, business: str | None) -> dict[str, object]:
     """The figures, computed straight from app.history with no shared code."""
     three, one = moment.replace(year=moment.year - 3), moment.replace(year=moment.year - 1)
-    total = closed_12m = declined = responded = closed = resolved = reopens = 0
+    total = closed_12m = unpublished = responded = confirmable = resolved = reopens = overdue = 0
     timeliness = {"Yes": 0, "No": 0}
     states: Counter[str] = Counter()
     statuses: Counter[str] = Counter()
     types: Counter[str] = Counter()
+    vocabularies: dict[str, list[str]] = {}
     days: list[float] = []
     open_refs = set()
     for ref in refs:
         steps = [s for s in app.history(ref) if s.at <= moment]
-        if not steps or (business and steps[0].facts["business"] != business):
+        if not steps or (business and steps[0].facts["business"].lower() != business.lower()):
             continue
+        base = steps[0].facts["profile"].partition(":")[0]
+        closing = CLOSING[base]
+        vocabularies.setdefault(VOCABULARY[base], list(dict.fromkeys(closing.values())))
         state, last = steps[-1].state_after, steps[-1].at
-        if state == "declined":
-            declined += 1
+        if state in UNPUBLISHED:
+            unpublished += 1
             continue
-        if state in CLOSING and one < last <= moment:
+        if state in closing and one < last <= moment:
             closed_12m += 1
         filed = steps[0].at
         if filed <= three:
             continue
         total += 1
-        statuses[CLOSING.get(state, "Open")] += 1
+        statuses[closing.get(state, "Open")] += 1
         types[steps[0].facts["complaint_type"]] += 1
-        states[state.replace("_", " ").capitalize()] += 1
+        states[closing.get(state) or state.replace("_", " ").capitalize()] += 1
         reopens += sum(s.event == "reopened" for s in steps)
-        if state in CLOSING:
-            closed += 1
+        if state in closing and base == "bbb":
+            confirmable += 1
             resolved += state == "resolved"
-        else:
+        elif state not in closing:
             open_refs.add(ref)
-        answers = [s.at for s in steps if s.event in ("responded", "reopened")]
+            overdue += any(s.event == "overdue" for s in steps)
+        answers = [s for s in steps if s.event in RESPONSES]
         if answers:
             responded += 1
             local_day = filed.astimezone(NEW_YORK).date() + timedelta(days=15)
             window_end = datetime(local_day.year, local_day.month, local_day.day, tzinfo=NEW_YORK)
-            timeliness["Yes" if answers[0] < window_end else "No"] += 1
-            days.append((answers[0] - filed).total_seconds() / 86400)
+            timely = answers[0].facts.get("timely", answers[0].at < window_end)
+            timeliness["Yes" if timely else "No"] += 1
+            days.append((answers[0].at - filed).total_seconds() / 86400)
         elif any(s.event == "response_deadline_lapsed" for s in steps):
             timeliness["No"] += 1
     days.sort()
     return {
         "complaints": total,
         "closed_12m": closed_12m,
-        "declined": declined,
+        "unpublished": unpublished,
+        "declined": unpublished,
+        "overdue": overdue,
         "by_status": {k: v for k, v in statuses.items() if v},
+        "vocabularies": dict(sorted(vocabularies.items(), key=lambda v: v[0] != "status")),
         "by_type": dict(types),
         "response_rate": responded / total if total else None,
         "median_days_to_response": statistics.median(days) if days else None,
@@ -81,7 +104,7 @@ def fold(app: Lifecycle, refs: list[str], moment: datetime, business: str | None
         "timely_share": timeliness["Yes"] / sum(timeliness.values()) if sum(timeliness.values()) else None,
         "timely_counts": timeliness,
         "by_state": dict(states),
-        "resolution_share": resolved / closed if closed else None,
+        "resolution_share": resolved / confirmable if confirmable else None,
         "reopen_count": reopens,
         "open": open_refs,
     }
@@ -96,8 +119,11 @@ def reported(figures: Figures) -> dict[str, object]:
         for k in (
             "complaints",
             "closed_12m",
+            "unpublished",
             "declined",
+            "overdue",
             "by_status",
+            "vocabularies",
             "by_type",
             "response_rate",
             "median_days_to_response",
@@ -134,7 +160,17 @@ def test_figures_of_the_bundled_scenarios_equal_a_fold_over_history(app: Lifecyc
         scenario = load(path)
         replay(app, scenario, path)
         refs += [c.id for c in scenario.complaints]
-    assert check_all(app, refs, ["2023-11-30", "2024-03-20", "2024-06-30", "2026-12-31", "2027-06-01"]) > 20
+    dates = [
+        "2018-06-30",
+        "2018-07-15",
+        "2020-01-01",
+        "2023-11-30",
+        "2024-03-20",
+        "2024-06-30",
+        "2026-12-31",
+        "2027-06-01",
+    ]
+    assert check_all(app, refs, dates) > 20
 
 
 def test_figures_of_a_generated_store_equal_a_fold_over_history(app: Lifecycle) -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -13,7 +15,9 @@ import pytest
 from click.testing import CliRunner, Result
 from PIL import Image
 
+from lifecycle import Lifecycle
 from lifecycle.cli import main
+from lifecycle.views.report.names import NO_COMPANY
 
 ROOT = Path(__file__).parents[2]
 CHROMIUM_FLAGS = [
@@ -129,3 +133,127 @@ def test_the_html_report_renders_in_headless_chromium(db: str, tmp_path: Path) -
     assert len(colours) > 50  # not a blank page
     present = {rgb for _, rgb in colours}
     assert (46, 125, 50) in present and (21, 101, 192) in present  # Resolved and Answered bars drawn
+
+
+BBB_STATUS = re.compile(r"\b(Resolved|Unresolved|Answered|Unanswered|Unpursuable)\b")
+
+
+@pytest.fixture(scope="module")
+def cfpb_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("report") / "cfpb.db"
+    assert run("replay", str(ROOT / "scenarios" / "cfpb-regulator.yaml"), "--db", str(path)).exit_code == 0
+    return str(path)
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv", "html"])
+def test_a_cfpb_report_shows_company_responses_and_overdue_complaints_never_bbb_statuses(
+    cfpb_db: str, fmt: str
+) -> None:
+    result = run("report", "--db", cfpb_db, "--as-of", "2018-07-15", "--format", fmt)
+    assert result.exit_code == 0, result.output
+    assert not BBB_STATUS.findall(result.stdout)
+    assert "Closed with explanation" in result.stdout and "company response" in result.stdout
+    assert "overdue" in result.stdout
+
+
+def test_a_cfpb_report_counts_overdue_and_unpublished_complaints(cfpb_db: str) -> None:
+    document = json.loads(run("report", "--db", cfpb_db, "--as-of", "2018-07-15", "--format", "json").stdout)
+    total = document["total"]
+    assert (total["overdue"], total["unpublished"], total["declined"], total["resolution_share"]) == (2, 1, 1, None)
+    assert list(total["vocabularies"]) == ["company response"] and document["window"] == "filed"
+    assert {o["overdue"] for o in total["open"]} == {"final_response"}
+    rows = list(
+        csv.DictReader(io.StringIO(run("report", "--db", cfpb_db, "--as-of", "2018-07-15", "--format", "csv").stdout))
+    )
+    assert rows[-1]["overdue"] == "2" and rows[-1]["company response:Closed with explanation"] == "3"
+    assert not [c for c in rows[0] if BBB_STATUS.search(c)]
+    table = run("report", "--db", cfpb_db, "--as-of", "2018-07-15").stdout
+    header = next(line for line in table.splitlines() if line.startswith("business"))
+    assert "overdue" in header.split() and "Untimely response" in header
+
+
+def test_a_report_across_profiles_names_the_vocabulary_of_every_outcome(db: str) -> None:
+    document = json.loads(
+        run("report", "--db", db, "--as-of", "2024-12-31", "--years", "all", "--format", "json").stdout
+    )
+    assert list(document["total"]["vocabularies"]) == ["status", "company response"]
+    for section in document["businesses"]:
+        listed = [s for names in section["vocabularies"].values() for s in names]
+        assert list(section["by_status"]) == ["Open", *listed]
+    banks = [b for b in document["businesses"] if "company response" in b["vocabularies"]]
+    assert banks and not [b for b in banks if BBB_STATUS.findall(json.dumps(b))]
+    rows = {
+        r["business"]: r
+        for r in csv.DictReader(
+            io.StringIO(run("report", "--db", db, "--as-of", "2024-12-31", "--format", "csv").stdout)
+        )
+    }
+    shop, bank = rows["Prompt Plumbing"], rows["Example Bank"]
+    assert shop["status:Resolved"] == "2" and shop["company response:Closed with explanation"] == ""  # not its own
+    assert bank["status:Resolved"] == "" and bank["status:Open"] == "0"
+    table = run("report", "--db", db, "--as-of", "2024-12-31").stdout
+    assert "  status: Resolved, Unresolved, Answered, Unanswered, Unpursuable" in table
+    assert "  company response: Closed with explanation," in table
+
+
+@pytest.fixture(scope="module")
+def names_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("report") / "names.db"
+    app = Lifecycle(str(path))
+    for name in ("WELLS FARGO & COMPANY", "WELLS FARGO & COMPANY", "Wells Fargo & Company", NO_COMPANY):
+        app.file(name, "Mortgage", "2024-01-08", profile="cfpb")
+    app.close()
+    return str(path)
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv", "html"])
+def test_spellings_are_one_business_and_no_company_is_listed_apart(names_db: str, fmt: str) -> None:
+    out = run("report", "--db", names_db, "--as-of", "2024-02-01", "--format", fmt).stdout
+    text = html.unescape(out) if fmt == "html" else out
+    assert text.count("Wells Fargo & Company") == 1  # the alias, once
+    assert "WELLS FARGO & COMPANY" in text and (NO_COMPANY in text or "Company not in export" in text)
+
+
+def test_aliases_and_the_unattributed_section_in_json_and_csv(names_db: str) -> None:
+    document = json.loads(run("report", "--db", names_db, "--as-of", "2024-02-01", "--format", "json").stdout)
+    [wells] = document["businesses"]
+    assert (wells["business"], wells["aliases"], wells["complaints"]) == (
+        "WELLS FARGO & COMPANY",
+        ["Wells Fargo & Company"],
+        3,
+    )
+    assert document["unattributed"]["complaints"] == 1 and document["total"]["complaints"] == 4
+    rows = list(
+        csv.DictReader(io.StringIO(run("report", "--db", names_db, "--as-of", "2024-02-01", "--format", "csv").stdout))
+    )
+    assert [(r["business"], r["aliases"]) for r in rows] == [
+        ("WELLS FARGO & COMPANY", "Wells Fargo & Company"),
+        (NO_COMPANY, ""),
+        ("(all)", ""),
+    ]
+    one = run("report", "--db", names_db, "--business", "wells fargo & company", "--format", "json")
+    assert [b["business"] for b in json.loads(one.stdout)["businesses"]] == ["WELLS FARGO & COMPANY"]
+
+
+def test_a_cfpb_report_page_in_headless_chromium_draws_company_responses_only(cfpb_db: str, tmp_path: Path) -> None:
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert chromium, "Debian's chromium is needed (.ci/run installs it)"
+    page = tmp_path / "cfpb.html"
+    args = ("report", "--db", cfpb_db, "--as-of", "2018-07-15", "--format", "html", "--out", str(page))
+    assert run(*args).exit_code == 0
+    flags = [*CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}"]
+    dom = subprocess.run(
+        [chromium, *flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120, check=True
+    ).stdout
+    sections = dom.count("<section>")
+    assert sections == 4 and dom.count('class="chart"') == 4 * sections and not BBB_STATUS.findall(dom)
+    shot = tmp_path / "shot.png"
+    subprocess.run(
+        [chromium, *flags, f"--screenshot={shot}", "--window-size=1200,1600", page.as_uri()],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    present = {rgb for _, rgb in Image.open(shot).convert("RGB").getcolors(maxcolors=1 << 20) or []}
+    assert (0, 131, 143) in present and (85, 139, 47) in present  # explanation and monetary relief bars
+    assert (46, 125, 50) not in present and (21, 101, 192) not in present  # no Resolved, no Answered

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import math
+from collections.abc import Iterable
 from html import escape
 
 from ...views.report.figures import Figures, Report
@@ -17,7 +18,46 @@ STATUS_COLOURS = {
     "Unresolved": "#c62828",
     "Unanswered": "#ef6c00",
     "Unpursuable": "#6a1b9a",
+    "Closed with explanation": "#00838f",
+    "Closed with monetary relief": "#558b2f",
+    "Closed with non-monetary relief": "#827717",
+    "Closed": "#5d4037",
+    "Closed with relief": "#0288d1",
+    "Closed without relief": "#ad1457",
+    "Untimely response": "#d84315",
 }
+"""Colours of the outcomes the built-in profiles publish; a section shows only the outcomes of its own profiles."""
+BAR = "#546e7a"
+"""Bars that are no outcome (types, days to first response): a colour no outcome has."""
+PALETTE = ("#37474f", "#0277bd", "#7cb342", "#f9a825", "#8e24aa", "#e53935")
+"""Colours for the outcomes of other profiles, in turn."""
+
+
+def colours(statuses: Iterable[str]) -> dict[str, str]:
+    """A colour for each of `statuses`, in their order."""
+    found = {}
+    for i, status in enumerate(statuses):
+        found[status] = STATUS_COLOURS.get(status) or PALETTE[i % len(PALETTE)]
+    return found
+
+
+def prefixes(f: Figures) -> dict[str, str]:
+    """Each `by_status` key -> the vocabulary it belongs to (`Open`, common to every profile: `status`)."""
+    found: dict[str, str] = {}
+    for vocabulary, names in f.vocabularies.items():
+        for name in names:
+            found.setdefault(name, vocabulary)
+    return {s: found.get(s, "status") for s in f.by_status}
+
+
+def vocabulary_lines(f: Figures) -> list[str]:
+    """One line per vocabulary: what it is called and its outcomes."""
+    return [f"{vocabulary}: {', '.join(names)}" for vocabulary, names in f.vocabularies.items()]
+
+
+def sections(report: Report) -> list[Figures]:
+    """The businesses, the complaints naming no company, then the whole store."""
+    return [*report.businesses, *([report.unattributed] if report.unattributed else []), report.total]
 
 
 def share(value: float | None) -> str:
@@ -37,6 +77,7 @@ def as_json(report: Report) -> str:
 
 SUMMARY = (
     "business",
+    "aliases",
     "complaints",
     "closed_12m",
     "response_rate",
@@ -45,14 +86,23 @@ SUMMARY = (
     "timely_share",
     "resolution_share",
     "reopen_count",
+    "overdue",
+    "unpublished",
     "declined",
 )
 
 
+def _summary(f: Figures) -> list[object]:
+    values = {**f.as_dict(), "business": f.business or "(all)", "aliases": " | ".join(f.aliases)}
+    return [values[k] for k in SUMMARY]
+
+
 def as_csv(report: Report) -> str:
-    """One row per business, then the whole store; status, state, timely and type counts as columns."""
-    rows = [*report.businesses, report.total]
-    statuses = sorted({s for f in rows for s in f.by_status})
+    """One row per business, the complaints naming no company, the whole store; counts as columns.
+
+    Outcome columns are named by vocabulary: `status:Resolved`, `company response:Closed`; `status:Open`."""
+    rows = sections(report)
+    statuses = prefixes(report.total)
     states = sorted({s for f in rows for s in f.by_state})
     types = sorted({t for f in rows for t in f.by_type})
     out = io.StringIO()
@@ -60,9 +110,10 @@ def as_csv(report: Report) -> str:
     writer.writerow(
         [
             "as_of",
+            "window",
             "since",
             *SUMMARY,
-            *(f"status:{s}" for s in statuses),
+            *(f"{prefix}:{s}" for s, prefix in statuses.items()),
             *(f"state:{s}" for s in states),
             "timely:Yes",
             "timely:No",
@@ -70,13 +121,13 @@ def as_csv(report: Report) -> str:
         ]
     )
     for f in rows:
-        values = f.as_dict()
         writer.writerow(
             [
                 report.as_of,
+                f.window,
                 f.since or "",
-                *("(all)" if k == "business" and values[k] is None else values[k] for k in SUMMARY),
-                *(f.by_status.get(s, 0) for s in statuses),
+                *_summary(f),
+                *(f.by_status.get(s, "") for s in statuses),  # empty: not an outcome of its profiles
                 *(f.by_state.get(s, 0) for s in states),
                 f.timely_counts.get("Yes", 0),
                 f.timely_counts.get("No", 0),
@@ -86,36 +137,26 @@ def as_csv(report: Report) -> str:
     return out.getvalue()
 
 
+WINDOW_WORDS = {"filed": "filed", "closed": "open or closed"}
+
+
 def as_table(report: Report) -> str:
-    """A fixed-width table for a terminal."""
-    head = (
-        "business",
-        "filed",
-        "closed 12m",
-        "open",
-        "Resolved",
-        "Answered",
-        "Unresolved",
-        "Unanswered",
-        "Unpursuable",
-        "responded",
-        "median d",
-        "p90 d",
-        "timely",
-        "resolved",
-    )
-    since = report.total.since
-    lines = [f"as of {report.as_of}; complaints filed " + (f"since {since}" if since else "at any time")]
+    """A fixed-width table for a terminal: one outcome column per outcome of the profiles in the report."""
+    statuses = list(report.total.by_status)
+    head = ("business", "complaints", "closed 12m", *statuses, "overdue", "responded", "median d", "p90 d")
+    head += ("timely", "resolved")
+    since, words = report.total.since, WINDOW_WORDS.get(report.window, report.window)
+    lines = [f"as of {report.as_of}; complaints {words} " + (f"since {since}" if since else "at any time")]
+    lines += [f"  {line}" for line in vocabulary_lines(report.total)]
     rows: list[tuple[str, ...]] = [head]
-    for f in [*report.businesses, report.total]:
-        s = f.by_status
+    for f in sections(report):
         rows.append(
             (
                 f.business or "(all)",
                 str(f.complaints),
                 str(f.closed_12m),
-                str(s.get("Open", 0)),
-                *(str(s.get(k, 0)) for k in head[4:9]),
+                *(str(f.by_status.get(k, "")) for k in statuses),  # blank: not its profiles' outcome
+                str(f.overdue),
                 share(f.response_rate),
                 days(f.median_days_to_response),
                 days(f.p90_days_to_response),
@@ -130,6 +171,7 @@ def as_table(report: Report) -> str:
                 cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths, strict=True))
             )
         )
+    lines += [f"{f.business} also spelled: {'; '.join(f.aliases)}" for f in report.businesses if f.aliases]
     return "\n".join(lines) + "\n"
 
 
@@ -145,7 +187,7 @@ def _bars(title: str, counts: dict[str, int], colours: dict[str, str] | None = N
     for i, (label, value) in enumerate(items):
         y = 28 + 24 * i
         width = 300 * value / top
-        colour = (colours or {}).get(label, "#1565c0")
+        colour = (colours or {}).get(label, BAR)
         parts.append(
             f'<text x="0" y="{y + 14}">{escape(label)}</text>'
             f'<rect x="200" y="{y}" width="{width:.1f}" height="18" fill="{colour}"/>'
@@ -155,38 +197,46 @@ def _bars(title: str, counts: dict[str, int], colours: dict[str, str] | None = N
     return "".join(parts)
 
 
-def _months(title: str, by_month: dict[str, dict[str, int]]) -> str:
-    """Stacked columns: complaints filed per month, by their status as of the report."""
+def _months(title: str, by_month: dict[str, dict[str, int]], palette: dict[str, str]) -> str:
+    """Stacked columns: complaints per filing month, by their outcome as of the report (legend: `palette`)."""
     months = list(by_month)
     top = max((sum(c.values()) for c in by_month.values()), default=0) or 1
     step = max(8, min(40, 520 // max(1, len(months))))
+    legend = [list(palette.items())[i : i + 4] for i in range(0, len(palette), 4)]
+    height = 244 + 14 * len(legend)
     parts = [
-        f'<svg class="chart" role="img" aria-label="{escape(title)}" width="{max(480, 60 + step * len(months))}" '
-        f'height="260"><text x="0" y="16" class="title">{escape(title)}</text>'
+        f'<svg class="chart" role="img" aria-label="{escape(title)}" width="{max(560, 60 + step * len(months))}" '
+        f'height="{height}"><text x="0" y="16" class="title">{escape(title)}</text>'
     ]
     for i, month in enumerate(months):
         x, base = 40 + step * i, 220.0
-        for status, colour in STATUS_COLOURS.items():
+        for status, colour in palette.items():
             value = by_month[month].get(status, 0)
             h = 180 * value / top
             if value:
                 parts.append(
                     f'<rect x="{x}" y="{base - h:.1f}" width="{step - 2}" height="{h:.1f}" '
-                    f'fill="{colour}"><title>{month} {status}: {value}</title></rect>'
+                    f'fill="{colour}"><title>{month} {escape(status)}: {value}</title></rect>'
                 )
             base -= h
         if i % max(1, math.ceil(50 / step), len(months) // 12) == 0:
             parts.append(f'<text x="{x}" y="240" class="small">{month}</text>')
-    legend = "".join(f'<tspan fill="{c}">■ {s} </tspan>' for s, c in STATUS_COLOURS.items())
-    parts.append(f'<text x="40" y="256" class="small">{legend}</text></svg>')
+    for row, entries in enumerate(legend):
+        spans = "".join(f'<tspan fill="{c}">■ {escape(s)} </tspan>' for s, c in entries)
+        parts.append(f'<text x="40" y="{256 + 14 * row}" class="small">{spans}</text>')
+    parts.append("</svg>")
     return "".join(parts)
 
 
-def _section(f: Figures) -> str:
-    name = escape(f.business or "All businesses")
-    facts = [
-        ("complaints filed" + (f" since {f.since[:10]}" if f.since else ""), str(f.complaints)),
+def _facts(f: Figures) -> list[tuple[str, str]]:
+    window = WINDOW_WORDS.get(f.window, f.window)
+    return [
+        *([("also spelled", "; ".join(f.aliases))] if f.aliases else []),
+        (f"complaints {window}" + (f" since {f.since[:10]}" if f.since else ""), str(f.complaints)),
         ("closed, last 12 months", str(f.closed_12m)),
+        *((f"outcomes ({vocabulary})", ", ".join(names)) for vocabulary, names in f.vocabularies.items()),
+        ("overdue (open, an expected window lapsed)", str(f.overdue)),
+        ("not published (declined, routed elsewhere)", str(f.unpublished)),
         ("response rate", share(f.response_rate)),
         ("median days to first response", days(f.median_days_to_response)),
         ("90th percentile days", days(f.p90_days_to_response)),
@@ -195,36 +245,44 @@ def _section(f: Figures) -> str:
             "timely: yes / no (late or none in time)",
             f"{f.timely_counts.get('Yes', 0)} / {f.timely_counts.get('No', 0)}",
         ),
-        ("resolved among closed", share(f.resolution_share)),
+        ("consumer-confirmed among closed (where consumers confirm)", share(f.resolution_share)),
         ("re-opened by a late response", str(f.reopen_count)),
     ]
-    rows = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in facts)
-    states = "".join(f"<tr><td>{escape(k)}</td><td>{v}</td></tr>" for k, v in f.by_state.items())
-    state_table = f"<h3>By state</h3><table><tr><th>state</th><th>complaints</th></tr>{states}</table>"
-    open_rows = "".join(
-        f"<tr><td>{escape(str(o['reference']))}</td><td>{escape(str(o['state']))}</td>"
-        f"<td>{escape(str(o['deadline'] or '-'))}</td><td>{escape(str(o['due_on'] or '-'))}</td></tr>"
+
+
+def _open(f: Figures) -> str:
+    if not f.open:
+        return ""
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{escape(str(o.get(k) or '-'))}</td>" for k in OPEN_COLUMNS) + "</tr>"
         for o in f.open[:50]
     )
-    open_table = (
-        (
-            f"<h3>Open complaints ({len(f.open)})</h3><table><tr><th>reference</th><th>state</th>"
-            f"<th>next deadline</th><th>due</th></tr>{open_rows}</table>"
-        )
-        if f.open
-        else ""
-    )
+    head = "".join(f"<th>{escape(k.replace('_', ' '))}</th>" for k in OPEN_COLUMNS)
+    return f"<h3>Open complaints ({len(f.open)})</h3><table><tr>{head}</tr>{rows}</table>"
+
+
+OPEN_COLUMNS = ("reference", "state", "deadline", "due_on", "overdue")
+
+
+def _section(f: Figures, name: str) -> str:
+    rows = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in _facts(f))
+    states = "".join(f"<tr><td>{escape(k)}</td><td>{v}</td></tr>" for k, v in f.by_state.items())
+    state_table = f"<h3>By state</h3><table><tr><th>state</th><th>complaints</th></tr>{states}</table>"
+    palette = colours(f.by_status)
+    outcome = " / ".join(f.vocabularies) or "status"
     return (
-        f"<section><h2>{name}</h2><table>{rows}</table>{state_table}<div class='charts'>"
-        f"{_months('Complaints per month by status', f.by_month)}"
-        f"{_bars('By status', f.by_status, STATUS_COLOURS)}{_bars('By type', f.by_type)}"
-        f"{_bars('Days from filing to first response', f.response_days_histogram)}</div>{open_table}</section>"
+        f"<section><h2>{escape(name)}</h2><table>{rows}</table>{state_table}<div class='charts'>"
+        f"{_months(f'Complaints per month by {outcome}', f.by_month, palette)}"
+        f"{_bars(f'By {outcome}', f.by_status, palette)}{_bars('By type', f.by_type)}"
+        f"{_bars('Days from filing to first response', f.response_days_histogram)}</div>{_open(f)}</section>"
     )
 
 
 def as_html(report: Report) -> str:
     """A self-contained page: no scripts, no external files; opens offline in any browser."""
-    sections = [_section(report.total), *(_section(f) for f in report.businesses)]
+    parts = [_section(report.total, "All businesses"), *(_section(f, f.business or "") for f in report.businesses)]
+    if report.unattributed:
+        parts.append(_section(report.unattributed, "Company not in export"))
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Complaint report</title><style>"
         "body{font:14px system-ui,sans-serif;margin:24px;color:#222}table{border-collapse:collapse;margin:8px 0}"
@@ -232,5 +290,5 @@ def as_html(report: Report) -> str:
         ".charts{display:flex;flex-wrap:wrap;gap:24px}.chart text{font-size:12px}.chart .title{font-weight:bold}"
         ".chart .small{font-size:10px}</style></head><body>"
         f"<h1>Complaint report</h1><p>As of {escape(report.as_of)}. Counts use the effective times of events; "
-        "no personal data is shown.</p>" + "".join(sections) + "</body></html>\n"
+        "no personal data is shown.</p>" + "".join(parts) + "</body></html>\n"
     )

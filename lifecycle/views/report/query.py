@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ...domain.profile import Profile
+from ...domain.profiles import resolve
 from ...stores.stored import micros, moment
 from ...stores.view_store import ViewStore
 
@@ -33,6 +34,8 @@ class AsOf:
     first_timing: str | None
     lapsed: int
     """1 when the response window had lapsed by the moment."""
+    overdue: str | None = None
+    """The expected window (e.g. `final_response`) whose lapse flagged the complaint by the moment, if any."""
 
 
 AS_OF = """
@@ -42,7 +45,11 @@ SELECT c.reference, c.business, c.complaint_type, c.profile, c.filed_at,
           AND r.event = 'reopened' AND r.at <= ?),
        f.timely, f.timing,
        EXISTS (SELECT 1 FROM report_steps r WHERE r.complaint_id = c.complaint_id
-          AND r.event IN ({lapses}) AND r.at <= ?)
+          AND r.event IN ({lapses}) AND r.at <= ?),
+       (SELECT COALESCE(p.deadline, o.event) FROM report_steps o
+          LEFT JOIN report_steps p ON p.complaint_id = o.complaint_id AND p.version = o.version - 1
+          WHERE o.complaint_id = c.complaint_id AND o.event IN ({flags}) AND o.at <= ?
+          ORDER BY o.version DESC LIMIT 1)
 FROM report_complaints c
 JOIN report_steps s ON s.complaint_id = c.complaint_id AND s.version = (
     SELECT MAX(x.version) FROM report_steps x WHERE x.complaint_id = c.complaint_id AND x.at <= ?)
@@ -51,24 +58,50 @@ LEFT JOIN report_steps f ON f.complaint_id = c.complaint_id AND f.version = (
       AND r.event IN ({responses}) AND r.at <= ?)
 WHERE c.filed_at <= ?
 """
+"""The overdue window is the deadline the step before the flag set (the flag itself sets none)."""
 
 
-def as_of(store: ViewStore, profiles: Mapping[str, Profile], at: datetime, business: str | None = None) -> list[AsOf]:
-    """Every complaint filed by `at` (of one business, or all) as it stood then."""
+class Known(dict[str, Profile]):
+    """Profiles by name; a configured name (`bbb:second_response=always`) is rebuilt on first use."""
+
+    def __init__(self, base: Mapping[str, Profile]) -> None:
+        super().__init__(base)
+        self.base = dict(base)
+
+    def __missing__(self, name: str) -> Profile:
+        found = self[name] = resolve(self.base, name)
+        return found
+
+
+def as_of(
+    store: ViewStore, profiles: Mapping[str, Profile], at: datetime, businesses: Sequence[str] | None = None
+) -> list[AsOf]:
+    """Every complaint filed by `at` (of the businesses named exactly so, or all) as it stood then.
+
+    Configured profiles (`bbb:second_response=always`) share their base's event names, and are rebuilt
+    from `profiles` when a complaint names one."""
+    if businesses is not None and not businesses:
+        return []
     t = micros(at)
-    responses = sorted({name for p in profiles.values() for name in p.responses})
-    lapses = sorted({d.lapse for p in profiles.values() for d in p.deadlines if d.name == p.response_window})
-    sql = AS_OF.format(responses=_quoted(responses), lapses=_quoted(lapses))
-    params: list[Any] = [t, t, t, t, t]
-    if business is not None:
-        sql, params = sql + " AND c.business = ?", [*params, business]
-    due = ResponseDue(profiles)
+    known = profiles if isinstance(profiles, Known) else Known(profiles)
+    responses = sorted({name for p in known.base.values() for name in p.responses})
+    lapses = sorted({d.lapse for p in known.base.values() for d in p.deadlines if d.name == p.response_window})
+    flags = sorted({d.lapse for p in known.base.values() for d in p.deadlines if d.flags})
+    sql = AS_OF.format(responses=_quoted(responses), lapses=_quoted(lapses), flags=_quoted(flags))
+    params: list[Any] = [t, t, t, t, t, t]
+    if businesses is not None:
+        sql += f" AND c.business IN ({', '.join('?' for _ in businesses)})"
+        params += businesses
+    due = ResponseDue(known)
     return [
-        AsOf(
-            r[0], r[1], r[2], r[3], r[4], due(r[3], r[4]), r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], int(r[13])
-        )
+        AsOf(*[*r[:5], due(r[3], r[4]), *r[5:13], int(r[13]), r[14]])
         for r in store.query(sql + " ORDER BY c.business, c.filed_at, c.reference", params)
     ]
+
+
+def business_names(store: ViewStore) -> list[str]:
+    """Every business name as the complaints spell it."""
+    return [str(r[0]) for r in store.query("SELECT DISTINCT business FROM report_complaints")]
 
 
 def _quoted(names: Sequence[str]) -> str:
@@ -86,9 +119,7 @@ class ResponseDue:
         self.cache: dict[tuple[str, date], int | None] = {}
 
     def __call__(self, profile_name: str, filed_at: int) -> int | None:
-        profile = self.profiles.get(profile_name)
-        if profile is None:
-            return None
+        profile = self.profiles[profile_name]
         filed_on = profile.calendar.local_date(moment(filed_at))
         key = (profile_name, filed_on)
         if key not in self.cache:
