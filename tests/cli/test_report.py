@@ -190,7 +190,7 @@ def test_a_report_across_profiles_names_the_vocabulary_of_every_outcome(db: str)
     }
     shop, bank = rows["Prompt Plumbing"], rows["Example Bank"]
     assert shop["status:Resolved"] == "2" and shop["company response:Closed with explanation"] == ""  # not its own
-    assert bank["status:Resolved"] == "" and bank["status:Open"] == "0"
+    assert bank["status:Resolved"] == "" and bank["outcome:Open"] == "0"
     table = run("report", "--db", db, "--as-of", "2024-12-31").stdout
     assert "  status: Resolved, Unresolved, Answered, Unanswered, Unpursuable" in table
     assert "  company response: Closed with explanation," in table

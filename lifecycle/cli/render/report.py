@@ -42,12 +42,12 @@ def colours(statuses: Iterable[str]) -> dict[str, str]:
 
 
 def prefixes(f: Figures) -> dict[str, str]:
-    """Each `by_status` key -> the vocabulary it belongs to (`Open`, common to every profile: `status`)."""
+    """Each `by_status` key -> the vocabulary it belongs to (`Open`, common to every profile: `outcome`)."""
     found: dict[str, str] = {}
     for vocabulary, names in f.vocabularies.items():
         for name in names:
             found.setdefault(name, vocabulary)
-    return {s: found.get(s, "status") for s in f.by_status}
+    return {s: found.get(s, "outcome") for s in f.by_status}
 
 
 def vocabulary_lines(f: Figures) -> list[str]:
@@ -100,7 +100,7 @@ def _summary(f: Figures) -> list[object]:
 def as_csv(report: Report) -> str:
     """One row per business, the complaints naming no company, the whole store; counts as columns.
 
-    Outcome columns are named by vocabulary: `status:Resolved`, `company response:Closed`; `status:Open`."""
+    Outcome columns are named by vocabulary: `status:Resolved`, `company response:Closed`; `outcome:Open`."""
     rows = sections(report)
     statuses = prefixes(report.total)
     states = sorted({s for f in rows for s in f.by_state})
