@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from ..domain.errors import LifecycleError
+from ..importers.cfpb.export import BadRow, FlaggedRow, parse_date
 from ..importers.cfpb.importer import Importer, ImportResult, check
 from .base import db_option, engine, fail
 from .render.imports import import_line
@@ -23,14 +24,25 @@ def import_group() -> None:
 @import_group.command("cfpb")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="DATE",
+    help="The day the exports know the history up to (default: for each file, the newest day it shows).",
+)
 @db_option
-def import_cfpb(paths: tuple[Path, ...], as_json: bool, db: str) -> None:
+def import_cfpb(paths: tuple[Path, ...], as_json: bool, as_of: str | None, db: str) -> None:
     """Import CFPB complaint exports (every published layout); importing a file again records nothing new.
 
-    Rows that cannot be read are listed on stderr as FILE:LINE: reason and counted; the others import.
-    Exit 0 when every row imported, 1 when some were refused, 2 when a file is not an export at all."""
+    Each file is a snapshot: its history is known up to its day (--as-of, or the newest day the file
+    shows), and nothing is recorded past it. Rows imported with a quirk flagged (a sent day before the
+    received day, a short row, an 'Untimely response' marked timely, a dispute the rules cannot take) are
+    listed on stderr as FILE:LINE: warning: ...; rows that cannot be imported as FILE:LINE: reason.
+    Exit 0 when every row imported (warnings or not), 1 when some were refused, 2 when a file is not an
+    export at all or the date is not one (then nothing is recorded)."""
     try:
         check(paths)
+        day = parse_date(as_of) if as_of is not None else None
     except LifecycleError as error:
         fail(str(error))
     total = sum(path.stat().st_size for path in paths)
@@ -43,9 +55,11 @@ def import_cfpb(paths: tuple[Path, ...], as_json: bool, db: str) -> None:
                 bar.label = f"importing {progress.rows:,} rows, {progress.rows / elapsed:,.0f} rows/s"
 
         started, shown = time.perf_counter(), [0.0]
-        result = Importer(app).run(list(paths), progress=bar.update, on_batch=report_rate)
-    for bad in result.bad:
-        click.echo(str(bad), err=True)
+        result = Importer(app).run(list(paths), progress=bar.update, on_batch=report_rate, as_of=day)
+    order = {str(path): number for number, path in enumerate(paths)}
+    notes: list[BadRow | FlaggedRow] = [*result.bad, *result.warnings]
+    for note in sorted(notes, key=lambda n: (order.get(n.path, 0), n.line)):
+        click.echo(str(note), err=True)
     if as_json:
         click.echo(json.dumps(result.as_dict(), indent=2))
     else:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, ClassVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from .errors import IllegalEvent, InvalidInput, OutOfOrder
-from .planned import Planned, check_timing
+from .errors import InvalidInput, OutOfOrder
+from .planned import Planned, check_timing, checked, entered_days, seen, state_window
 from .profile import Deadline, Profile
 from .rules import CLOCK
 
@@ -40,6 +40,7 @@ class Complaint(Aggregate):
         actor: str = "consumer",
         timing: str | None = None,
         details: dict[str, str] | None = None,
+        known_until: datetime | None = None,
     ) -> None:
         self.reference = reference
         self.profile = profile
@@ -55,6 +56,7 @@ class Complaint(Aggregate):
         self.text = text
         self.desired_outcome = desired_outcome
         self.overdue: str | None = None
+        self.known_until = known_until
 
     class Step(Aggregate.Event):
         """A step of the lifecycle: it moves the complaint to `state` with a new deadline."""
@@ -91,6 +93,19 @@ class Complaint(Aggregate):
             """Assign the step, and the window the complaint is overdue on."""
             super().apply(aggregate)
             aggregate.overdue = self.window
+
+    class Observed(Step):
+        """A later export saw the complaint: its history is known up to `known_until`; state and window kept."""
+
+        known_until: datetime
+        name = "observed"
+
+        def apply(self, aggregate: Any) -> None:
+            """Assign the window and how far the history is known; no state was entered (`entered` stays)."""
+            aggregate.state = self.state
+            aggregate.deadline = self.deadline
+            aggregate.last_at = self.at
+            aggregate.known_until = self.known_until
 
     class Forwarded(Step):
         """The bureau sent the complaint to the business (or the clock did, when it was due)."""
@@ -171,8 +186,10 @@ class Complaint(Aggregate):
         desired_outcome: str | None = None,
         timing: str | None = None,
         details: dict[str, str] | None = None,
+        known_until: datetime | None = None,
     ) -> Complaint:
-        """File a complaint: it starts in the table's initial state with its first deadline."""
+        """File a complaint: it starts in the table's initial state with its first deadline (`known_until`: see
+        `lapses`; None for a complaint the engine runs live, else the day a snapshot knows its history up to)."""
         if not reference.strip() or not business.strip():
             raise InvalidInput("a complaint needs a reference and a business")
         profile.check_type(complaint_type)
@@ -186,12 +203,13 @@ class Complaint(Aggregate):
             complaint_type=complaint_type,
             at=at,
             state=state,
-            deadline=profile.deadline(state, filed_on),
+            deadline=seen(profile.deadline(state, filed_on), known_until),
             consumer=consumer,
             text=text,
             desired_outcome=desired_outcome,
             timing=timing,
             details=details,
+            known_until=known_until,
         )
 
     def record(
@@ -209,24 +227,10 @@ class Complaint(Aggregate):
         state = plan[-1].state if plan else self.state
         if at < self.last_at:
             raise OutOfOrder(self.reference, name, at, self.last_at)
-        for guard in profile.rules.guards(name):
-            if not isinstance(facts.get(guard), bool):
-                raise InvalidInput(f"complaint {self.reference}: '{name}' needs {guard}: true|false")
-        rule = profile.rules.rule_for(state, name, facts)
-        if rule is None or name not in profile.rules.allowed(state):
-            raise IllegalEvent(self.reference, state, name, profile.rules.allowed(state))
-        withdrawn = profile.refuses(name, at)
-        if withdrawn is not None:
-            raise IllegalEvent(
-                self.reference, state, name, profile.rules.allowed(state), f"not accepted from {withdrawn}"
-            )
-        for fact, value in rule.marks:
-            if facts.get(fact, value) != value:
-                raise InvalidInput(f"complaint {self.reference}: '{name}' in {state} records {fact}: {value}")
-        facts = {**facts, **dict(rule.marks)}
+        rule, facts = checked(profile, self.reference, state, name, at, facts)
         actor = profile.rules.actors.get(name, "bureau")
-        entries = self._entries(profile, plan)
-        deadline = profile.deadline(rule.dest, profile.calendar.local_date(at), entries)
+        entries = entered_days(profile, self.entered, plan)
+        deadline = seen(profile.deadline(rule.dest, profile.calendar.local_date(at), entries), self.known_until)
         plan.append(Planned(rule.recorded_as or name, at, actor, rule.dest, deadline))
         self._apply(plan, text, facts, timing)
 
@@ -236,9 +240,22 @@ class Complaint(Aggregate):
         self._apply(plan, None, {}, None)
         return len(plan)
 
+    def observe(self, profile: Profile, known_until: datetime) -> None:
+        """A later snapshot knows the history up to `known_until`: record that at the last event (no state or
+        time moves), with the window the state gives as far as the clock can now see it (nothing unless later)."""
+        if self.known_until is None or known_until <= self.known_until:
+            return
+        at = self.last_at
+        window = self.deadline or state_window(profile, self.state, self.entered, self.overdue)
+        deadline = seen(window, known_until, after=at)
+        self._apply(
+            [Planned("observed", at, "bureau", self.state, deadline, {"known_until": known_until})], None, {}, None
+        )
+
     def lapses(self, profile: Profile, to: datetime) -> list[Planned]:
-        """The clock's steps up to `to`, computed without changing the complaint."""
+        """The clock's steps up to `to` (never after `known_until`), computed without changing the complaint."""
         plan: list[Planned] = []
+        to = min(to, self.known_until) if self.known_until is not None else to
         state, deadline = self.state, self.deadline
         while deadline is not None and deadline.lapses_at <= to:
             rule = profile.rules.rule_for(state, deadline.event, {})
@@ -249,17 +266,13 @@ class Complaint(Aggregate):
                     Planned(deadline.event, deadline.lapses_at, CLOCK, rule.dest, None, {"window": deadline.name})
                 )
                 break
-            following = profile.deadline(rule.dest, deadline.due_on, self._entries(profile, plan))
+            following = seen(
+                profile.deadline(rule.dest, deadline.due_on, entered_days(profile, self.entered, plan)),
+                self.known_until,
+            )
             plan.append(Planned(deadline.event, deadline.lapses_at, CLOCK, rule.dest, following))
             state, deadline = rule.dest, following
         return plan
-
-    def _entries(self, profile: Profile, plan: list[Planned]) -> dict[str, date]:
-        """The day the complaint last entered each state, counting steps planned but not yet recorded."""
-        entries = {state: profile.calendar.local_date(at) for state, at in self.entered.items()}
-        for step in plan:
-            entries[step.state] = profile.calendar.local_date(step.at)
-        return entries
 
     def _apply(self, plan: list[Planned], text: str | None, facts: dict[str, Any], timing: str | None) -> None:
         for number, step in enumerate(plan, start=1):

@@ -12,6 +12,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from uuid import UUID
+
+from orjson import loads
 
 from .keys import KeyStore, seal
 from .stored import EventTable, closing, event_rows, joined, member, members, plain_members
@@ -63,6 +66,10 @@ class FastPath:
         """A value as JSON exactly as the application's transcoder writes it."""
         return bytes(self.mapper.transcoder.encode(value))
 
+    def encoded(self, values: Mapping[str, Any]) -> bytes:
+        """Values as JSON members, each encoded as the application's transcoder writes it."""
+        return joined({name: self.encode(value) for name, value in values.items()})
+
     def timed(self, at: datetime, deadline: bytes) -> bytes:
         """The members every event takes from its complaint: its time and the deadline it sets (encoded)."""
         return joined({"at": self.encode(at), "deadline": deadline})
@@ -80,6 +87,16 @@ class FastPath:
     def last_events(self, complaint_ids: list[str]) -> dict[str, tuple[int, str]]:
         """For the complaints that exist (ids in hex): their last version and state."""
         return self.table.last_events(complaint_ids)
+
+    def filed_with(self, complaint_ids: list[str], name: str, value: Any) -> set[str]:
+        """The complaints (ids in hex) whose filing (their first event) stores `name` as `value` (encoded)."""
+        wanted = loads(self.encode(value))
+        found = set()
+        for complaint_id in complaint_ids:
+            first = self.table.recorder.select_events(UUID(complaint_id), lte=1)
+            if first and members(first[0].state)[0].get(name) == wanted:
+                found.add(complaint_id)
+        return found
 
     def append(self, complaints: Sequence[NewComplaint]) -> int:
         """Store new complaints' events in one transaction, the text sealed under each one's key."""

@@ -10,6 +10,7 @@ import pytest
 from lifecycle.domain.cfpb import CFPB, CLOSINGS, RULES
 from lifecycle.domain.complaint import Complaint
 from lifecycle.domain.errors import IllegalEvent, InvalidInput
+from lifecycle.domain.profile import Deadline
 from lifecycle.domain.rules import CLOCK, Rule, simple_paths
 
 FILED = CFPB.instant(date(2016, 3, 1))
@@ -77,7 +78,12 @@ def test_an_interim_response_leaves_sixty_days_from_sending() -> None:
     assert complaint.deadline is not None and complaint.deadline.name == "final_response"
     assert complaint.deadline.due_on == date(2016, 3, 2) + timedelta(days=60)
     assert complaint.advance(CFPB, CFPB.instant(date(2016, 6, 1))) == 1
-    assert (complaint.state, complaint.overdue, complaint.deadline) == ("in_progress", "final_response", None)
+    assert (complaint.state, complaint.overdue, pending(complaint)) == ("in_progress", "final_response", None)
+
+
+def pending(complaint: Complaint) -> Deadline | None:
+    """The complaint's pending deadline (read afresh: an earlier assert narrowed the attribute)."""
+    return complaint.deadline
 
 
 def test_a_missed_final_response_flags_overdue_and_changes_no_published_fact() -> None:
@@ -127,3 +133,62 @@ def test_disputes_are_refused_from_2017_04_24() -> None:
 def test_any_product_is_a_type_but_not_an_empty_one() -> None:
     with pytest.raises(InvalidInput):
         Complaint.file(CFPB, "CFPB-3", "Example Bank", " ", FILED)
+
+
+def snapshot(known_until: date) -> Complaint:
+    """A complaint from an export known up to the end of `known_until`: sent 2016-03-02, In progress by 03-10."""
+    complaint = Complaint.file(
+        CFPB, "CFPB-4", "Example Bank", "Mortgage", FILED, known_until=CFPB.instant(known_until, end=True)
+    )
+    complaint.record(CFPB, "sent", CFPB.instant(date(2016, 3, 2)))
+    complaint.record(CFPB, "in_progress", CFPB.instant(date(2016, 3, 10)))
+    return complaint
+
+
+def test_a_snapshot_holds_no_deadline_past_its_day_and_the_clock_records_nothing_after_it() -> None:
+    complaint = snapshot(date(2016, 3, 20))
+    assert complaint.known_until == CFPB.instant(date(2016, 3, 20), end=True)
+    assert complaint.deadline is None  # the 60 days end 2016-05-01, after what the snapshot knows
+    assert complaint.lapses(CFPB, CFPB.instant(date(2030, 1, 1))) == []
+    assert complaint.advance(CFPB, CFPB.instant(date(2030, 1, 1))) == 0
+    live = Complaint.file(CFPB, "CFPB-5", "Example Bank", "Mortgage", FILED)
+    assert live.known_until is None
+
+
+def test_a_snapshot_records_the_lapses_it_knows_and_stops_at_its_day() -> None:
+    complaint = Complaint.file(
+        CFPB, "CFPB-6", "Example Bank", "Mortgage", FILED, known_until=CFPB.instant(date(2016, 3, 10), end=True)
+    )
+    complaint.record(CFPB, "sent", CFPB.instant(date(2016, 3, 1)))
+    assert complaint.deadline is None  # the 15 days end 2016-03-16
+    assert [p.event for p in complaint.lapses(CFPB, CFPB.instant(date(2016, 4, 1)))] == []
+    known = snapshot(date(2016, 6, 1))
+    assert known.deadline is not None and known.deadline.name == "final_response"
+    assert [(p.event, p.at) for p in known.lapses(CFPB, CFPB.instant(date(2030, 1, 1)))] == [
+        ("overdue", CFPB.instant(date(2016, 5, 2)))
+    ]
+
+
+def test_a_later_snapshot_is_observed_with_the_window_the_state_gives_and_only_once() -> None:
+    complaint = snapshot(date(2016, 3, 20))
+    entered = dict(complaint.entered)
+    complaint.collect_events()
+    complaint.observe(CFPB, CFPB.instant(date(2016, 3, 20), end=True))  # the same day: nothing
+    complaint.observe(CFPB, CFPB.instant(date(2016, 6, 1), end=True))
+    [observed] = cast("list[Complaint.Observed]", complaint.collect_events())
+    assert isinstance(observed, Complaint.Observed) and observed.at == complaint.last_at == CFPB.instant(
+        date(2016, 3, 10)
+    )
+    assert observed.deadline is not None and observed.deadline.due_on == date(2016, 5, 1)
+    assert (complaint.state, complaint.entered, complaint.known_until) == (
+        "in_progress",
+        entered,
+        CFPB.instant(date(2016, 6, 1), end=True),
+    )
+    assert complaint.advance(CFPB, CFPB.instant(date(2030, 1, 1))) == 1  # the overdue it now knows
+    complaint.observe(CFPB, CFPB.instant(date(2017, 1, 1), end=True))
+    assert cast("list[Complaint.Step]", complaint.collect_events())[-1].deadline is None  # a flag lapses once
+    assert complaint.advance(CFPB, CFPB.instant(date(2030, 1, 1))) == 0
+    live = new()
+    live.observe(CFPB, CFPB.instant(date(2016, 6, 1)))  # a complaint the engine runs live is never a snapshot
+    assert len(live.collect_events()) == 1

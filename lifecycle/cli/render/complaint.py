@@ -116,6 +116,9 @@ def show_lines(s: Summary, steps: list[HistoryEntry]) -> list[str]:
     lines = [f"{s.reference}  {s.business}  {s.complaint_type}  {s.state} ({label})"]
     if s.deadline:
         lines.append(f"pending: {s.deadline.name} due {s.deadline.due_on} (lapses {s.deadline.lapses_at.isoformat()})")
+    quirks = (steps[0].facts.get("details") or {}).get("quirks") if steps else None
+    if quirks:
+        lines.append(f"flagged: {quirks}")
     if s.overdue:
         lines.append(f"overdue: the {s.overdue} window lapsed (an expectation: the complaint stays {s.state})")
     for h in steps:

@@ -66,6 +66,10 @@ class ExportRow:
     disputed: str
     narrative: str | None
     details: dict[str, str] = field(default_factory=dict)
+    as_of: date | None = None
+    """The day the export knows the row's history up to (None: the newest day the row itself shows)."""
+    quirks: tuple[str, ...] = ()
+    """What the reader had to make of the row (a short row's missing trailing columns read as empty)."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,18 @@ class BadRow:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class FlaggedRow:
+    """A row imported with what the history could not hold as published flagged (its quirks)."""
+
+    path: str
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: warning: {self.reason}"
 
 
 class Dates:
@@ -119,11 +135,16 @@ def columns(path: Path, header: list[str]) -> dict[str, int]:
 
 
 def read(
-    path: Path, dates: Dates | None = None, progress: Callable[[int], None] | None = None
+    path: Path,
+    dates: Dates | None = None,
+    progress: Callable[[int], None] | None = None,
+    as_of: date | None = None,
 ) -> Iterator[ExportRow | BadRow]:
     """Every row of an export, in file order, streamed; rows that cannot be read come as BadRow.
 
-    `progress` is told how many characters each line took, for a progress bar."""
+    A row with fewer fields than the header (the bundled exports have one) is read with its missing
+    trailing columns empty, and says so in its `quirks`; a row with more is refused. `as_of` is given to
+    every row; `progress` is told how many characters each line took, for a progress bar."""
     dates = dates or Dates()
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.reader(_counted(handle, progress) if progress else handle)
@@ -147,13 +168,17 @@ def read(
                 line = reader.line_num + 1
                 continue
             start, line = line, reader.line_num + 1
-            if len(fields) != width:
+            quirks: tuple[str, ...] = ()
+            if len(fields) > width:
                 yield BadRow(str(path), start, f"{len(fields)} fields where the header has {width}")
                 continue
+            if len(fields) < width:
+                missing = ", ".join(repr(name) for name in header[len(fields) :])
+                quirks = (f"{len(fields)} fields where the header has {width}: {missing} read as empty",)
             try:
-                yield _row(fields, where, start, dates, seen)
+                yield _row(fields, where, start, dates, seen, as_of, quirks)
             except InvalidInput as error:
-                yield BadRow(str(path), start, str(error))
+                yield BadRow(str(path), start, str(error) + (f" ({quirks[0]})" if quirks else ""))
 
 
 def _counted(lines: Iterable[str], progress: Callable[[int], None]) -> Iterator[str]:
@@ -162,8 +187,17 @@ def _counted(lines: Iterable[str], progress: Callable[[int], None]) -> Iterator[
         yield line
 
 
-def _row(fields: list[str], where: dict[str, int], line: int, dates: Dates, seen: dict[str, int]) -> ExportRow:
-    """One row; `where` maps names to columns, and a missing column reads as "" (the sentinel at -1)."""
+def _row(
+    fields: list[str],
+    where: dict[str, int],
+    line: int,
+    dates: Dates,
+    seen: dict[str, int],
+    as_of: date | None,
+    quirks: tuple[str, ...],
+) -> ExportRow:
+    """One row; `where` maps names to columns, and a missing column (or a short row's) reads as "" (the sentinel
+    at -1, after the fields a short row lacks)."""
     complaint_id = fields[where["complaint_id"]].strip() if "complaint_id" in where else ""
     if complaint_id:
         reference = f"CFPB-{complaint_id}"
@@ -171,7 +205,7 @@ def _row(fields: list[str], where: dict[str, int], line: int, dates: Dates, seen
         digest = hashlib.sha256("\x1f".join(fields).encode()).hexdigest()[:20]
         seen[digest] = seen.get(digest, 0) + 1
         reference = f"CFPB-R{digest}" + (f"-{seen[digest]}" if seen[digest] > 1 else "")
-    fields.append("")
+    fields += [""] * (max(where.values()) + 1 - len(fields)) + [""]
     received, sent = fields[where["received"]].strip(), fields[where["sent"]].strip()
     if not received or not sent:
         raise InvalidInput("no 'Date received'" if not received else "no 'Date sent to company'")
@@ -193,4 +227,6 @@ def _row(fields: list[str], where: dict[str, int], line: int, dates: Dates, seen
         fields[where.get("disputed", -1)].strip(),
         fields[where.get("narrative", -1)].strip() or None,
         {name: value for name, number in where.items() if name in DETAIL_SET and (value := fields[number].strip())},
+        as_of,
+        quirks,
     )

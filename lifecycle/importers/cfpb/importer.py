@@ -1,6 +1,9 @@
 """`import cfpb`: each export row becomes the events its columns tell, written in batches, idempotently.
 
-Speed: the first row of each outcome (response, timely, disputed) runs through the Complaint
+Each file is a snapshot known up to its day (`as_of`: given, or the newest day the file shows); rows
+the history cannot hold as published are imported with their quirks flagged and listed as warnings.
+
+Speed: the first row of each outcome (mapping.Outcome) runs through the Complaint
 aggregate and the application's mapper; its stored events become a template that later rows of the
 same outcome fill in (see templates.py and the store's fast path). A test holds the two paths to the
 same stored events, field by field, for every outcome in the bundled exports.
@@ -11,6 +14,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -20,9 +24,9 @@ from ...domain.cfpb import CFPB
 from ...domain.complaint import Complaint
 from ...domain.errors import InvalidInput, LifecycleError
 from ...stores.fast_path import FastPath
-from .export import BadRow, Dates, ExportRow, read
-from .mapping import ADVANCE, Command, Moments, apply, commands
-from .templates import Prepared, Templates
+from .export import BadRow, Dates, ExportRow, FlaggedRow, read
+from .mapping import ADVANCE, DISPUTES_END, Command, Moments, apply, commands, shown
+from .templates import KNOWN_UNTIL, Prepared, Templates
 
 BATCH = 2_000
 
@@ -38,6 +42,10 @@ class ImportResult:
     unchanged: int = 0
     events: int = 0
     bad: list[BadRow] = field(default_factory=list)
+    warnings: list[FlaggedRow] = field(default_factory=list)
+    """Rows imported with a quirk flagged (what the history could not hold as published)."""
+    as_of: dict[str, str] = field(default_factory=dict)
+    """Each file -> the day its history is known up to."""
     seconds: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
@@ -51,6 +59,9 @@ class ImportResult:
             "events": self.events,
             "bad_rows": len(self.bad),
             "bad": [str(b) for b in self.bad],
+            "warned_rows": len(self.warnings),
+            "warnings": [str(w) for w in self.warnings],
+            "as_of": self.as_of,
             "seconds": round(self.seconds, 3),
         }
 
@@ -70,15 +81,20 @@ class Importer:
         paths: Sequence[Path],
         progress: Callable[[int], None] | None = None,
         on_batch: Callable[[ImportResult], None] | None = None,
+        as_of: date | None = None,
     ) -> ImportResult:
-        """Import every file; rows already imported record nothing; views catch up at the end."""
+        """Import every file, each known up to `as_of` (default: the newest day it shows); rows already
+        imported record nothing; views catch up at the end."""
         result = ImportResult()
         started = time.perf_counter()
         for path in paths:
             result.files += 1
-            first_bad = len(result.bad)
+            first_bad, first_warning = len(result.bad), len(result.warnings)
+            known = as_of or self.newest(path)
+            if known is not None:
+                result.as_of[str(path)] = known.isoformat()
             batch: list[ExportRow] = []
-            for item in read(path, self.dates, progress):
+            for item in read(path, self.dates, progress, known):
                 result.rows += 1
                 if isinstance(item, BadRow):
                     result.bad.append(item)
@@ -92,9 +108,15 @@ class Importer:
             if batch:
                 self._batch(path, batch, result)
             result.bad[first_bad:] = sorted(result.bad[first_bad:], key=lambda bad: bad.line)
+            result.warnings[first_warning:] = sorted(result.warnings[first_warning:], key=lambda w: w.line)
         self.app.catch_up()
         result.seconds = time.perf_counter() - started
         return result
+
+    def newest(self, path: Path) -> date | None:
+        """The newest day an export shows (see mapping.shown); None when it has no readable row."""
+        days = [shown(row, self.moments) for row in read(path, self.dates) if isinstance(row, ExportRow)]
+        return max(days, default=None)
 
     def _batch(self, path: Path, rows: list[ExportRow], result: ImportResult) -> None:
         prepared: list[Prepared] = []
@@ -112,40 +134,80 @@ class Importer:
                 unique[p.complaint_id] = p
         existing = self.fast.last_events(list(unique))
         new = [p for i, p in unique.items() if i not in existing]
-        for complaint_id, (version, state) in existing.items():
-            p = unique[complaint_id]
-            if version == len(p.complaint.events) and state == p.final_state:
+        alike = [i for i, (version, state) in existing.items() if (version, state) == _last(unique[i])]
+        same: set[str] = set()
+        for known in {unique[i].reading.known_until for i in alike}:  # an Observed adds an event: never alike
+            same |= self.fast.filed_with(
+                [i for i in alike if unique[i].reading.known_until == known], KNOWN_UNTIL, known
+            )
+        for complaint_id in existing:
+            if complaint_id in same:
                 result.unchanged += 1
+                self._flag(path, unique[complaint_id], result)
             else:
-                self._update(path, p, result)
+                self._update(path, unique[complaint_id], result)
         if new:
             result.events += self.fast.append([p.complaint for p in new])
             result.filed += len(new)
+            for p in new:
+                self._flag(path, p, result)
         for p in later:
             self._update(path, p, result)
+
+    @staticmethod
+    def _flag(path: Path, p: Prepared, result: ImportResult, notes: Sequence[str] = ()) -> None:
+        """A warning for a row imported with quirks flagged (and what an update could not record)."""
+        if p.reading.quirks or notes:
+            result.warnings.append(FlaggedRow(str(path), p.row.line, "; ".join((*p.reading.quirks, *notes))))
 
     def _update(self, path: Path, p: Prepared, result: ImportResult) -> None:
         """A complaint already recorded: add what the row tells that its history lacks, or report the clash."""
         try:
             complaint: Complaint = self.app.repository.get(UUID(p.complaint_id))
-            have = {step.event for step in self.app.history(p.row.reference)}
-            for step in commands(p.row, self.moments):
-                name = "response_deadline_lapsed" if step.event == ADVANCE else step.event
-                if name in have:
-                    continue
-                at = max(step.at, complaint.last_at)
-                timing = step.timing if at == step.at else "after"
-                apply(complaint, Command(step.event, at, timing, step.slot), self.profile)
+            notes = self._extend(complaint, p)
             pending = complaint.collect_events()
         except LifecycleError as error:
             result.bad.append(BadRow(str(path), p.row.line, f"does not follow from what is recorded: {error}"))
             return
+        self._flag(path, p, result, notes)
         if not pending:
             result.unchanged += 1
             return
         self.app.save(*pending)
         result.updated += 1
         result.events += len(pending)
+
+    def _extend(self, complaint: Complaint, p: Prepared) -> list[str]:
+        """A later export's day observed first, then the steps the row tells that the history lacks (after
+        what the history knew), then the lapses known by the export's day; an older export only checked.
+        Returns what could not be recorded."""
+        have = {step.event for step in self.app.history(p.row.reference)}
+        known = complaint.known_until
+        if known is not None and p.reading.known_until < known:  # an older snapshot: its steps must be there
+            missing = [s.event for s in commands(p.reading) if s.event not in have and s.event != ADVANCE]
+            if missing:
+                raise InvalidInput(f"an older export tells {', '.join(missing)}, not in the history")
+            return []
+        complaint.observe(self.profile, p.reading.known_until)
+        notes = []
+        responded = bool(have & self.profile.responses)
+        for step in commands(p.reading):
+            if step.event in have:
+                continue
+            after = max(complaint.last_at, known or complaint.last_at)  # what the history already knew
+            at = max(step.at, after)
+            if responded and step.event in self.profile.responses:  # a final response: not bound by the window
+                at = after
+            if step.event == "disputed" and self.profile.refuses(step.event, at):
+                notes.append(
+                    f"disputed, not recorded: the response came after {at.date()}; disputes ended {DISPUTES_END}"
+                )
+                continue
+            timing = step.timing if at == step.at else "after"
+            apply(complaint, Command(step.event, at, timing, step.slot), self.profile)
+        if complaint.state != p.final_state:
+            raise InvalidInput(f"the row ends {p.final_state}, the history {complaint.state}")
+        return notes
 
 
 def check(paths: Iterable[Path]) -> None:
@@ -155,6 +217,11 @@ def check(paths: Iterable[Path]) -> None:
             raise InvalidInput(f"{path}: no such file")
         for _ in read(path):  # reading the header is enough: it raises for a file that is not an export
             break
+
+
+def _last(p: Prepared) -> tuple[int, str]:
+    """The version and state a row's complaint ends with when imported on its own."""
+    return len(p.complaint.events), p.final_state
 
 
 def import_files(app: Lifecycle, paths: Iterable[Path], **options: Any) -> ImportResult:
