@@ -12,7 +12,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from uuid import UUID
 
 from orjson import loads
 
@@ -91,12 +90,7 @@ class FastPath:
     def filed_with(self, complaint_ids: list[str], name: str, value: Any) -> set[str]:
         """The complaints (ids in hex) whose filing (their first event) stores `name` as `value` (encoded)."""
         wanted = loads(self.encode(value))
-        found = set()
-        for complaint_id in complaint_ids:
-            first = self.table.recorder.select_events(UUID(complaint_id), lte=1)
-            if first and members(first[0].state)[0].get(name) == wanted:
-                found.add(complaint_id)
-        return found
+        return {i for i, state in self.table.filings(complaint_ids).items() if members(state)[0].get(name) == wanted}
 
     def append(self, complaints: Sequence[NewComplaint]) -> int:
         """Store new complaints' events in one transaction, the text sealed under each one's key."""

@@ -190,6 +190,23 @@ class EventTable:
                     found[complaint_id] = (int(version), last_state(state))
         return found
 
+    def filings(self, ids: list[str]) -> dict[str, bytes]:
+        """For the complaints that exist (ids in hex): the stored state of their first event."""
+        if self.table is None:  # in memory: ask the recorder
+            firsts = {i: self.recorder.select_events(UUID(i), lte=1) for i in ids}
+            return {i: bytes(events[0].state) for i, events in firsts.items() if events}
+        found: dict[str, bytes] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            rows = self.store.query(
+                f"SELECT originator_id, state FROM {self.table} WHERE originator_id IN ({marks}) "
+                "AND originator_version = 1",
+                chunk if self.sqlite else [UUID(i) for i in chunk],
+            )
+            found.update((UUID(str(originator_id)).hex, bytes(state)) for originator_id, state in rows)
+        return found
+
     def insert(self, rows: list[tuple[str, int, str, bytes]]) -> None:
         """Insert (complaint id in hex, version, topic, state) rows in one transaction."""
         if self.sqlite:

@@ -84,13 +84,8 @@ class BadRow:
         return f"{self.path}:{self.line}: {self.reason}"
 
 
-@dataclass(frozen=True)
-class FlaggedRow:
+class FlaggedRow(BadRow):
     """A row imported with what the history could not hold as published flagged (its quirks)."""
-
-    path: str
-    line: int
-    reason: str
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: warning: {self.reason}"

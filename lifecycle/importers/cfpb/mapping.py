@@ -104,10 +104,9 @@ RESPONSES = {CFPB.rules.label(state): state for state in (*CLOSINGS, "in_progres
 def shown(row: ExportRow, moments: Moments) -> date:
     """The newest day a row shows: received, sent, or, when it says the company was late, the day its
     response window lapsed (the export cannot be older than a lapse it reports)."""
-    sent = max(row.sent, row.received)
-    newest = max(row.received, row.sent)
+    newest = max(row.received, row.sent)  # also the day `sent` is recorded on (never before receipt)
     if not row.timely or row.response == UNTIMELY:
-        newest = max(newest, moments.profile.calendar.local_date(moments.window(sent)[1]))
+        newest = max(newest, moments.profile.calendar.local_date(moments.window(newest)[1]))
     return newest
 
 
