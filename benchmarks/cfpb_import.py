@@ -38,10 +38,10 @@ from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
 from lifecycle import Lifecycle, LifecycleError
-from lifecycle.domain.cfpb import CFPB
 from lifecycle.importers.cfpb.export import Dates, ExportRow, read
 from lifecycle.importers.cfpb.importer import Importer
 from lifecycle.importers.cfpb.mapping import Moments, file_row
+from lifecycle.profiles import CFPB
 
 DATA = Path(__file__).parents[1] / "tests" / "data" / "cfpb"  # a copy of ../shared/data/cfpb
 BATCH = 2_000

@@ -7,8 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .application import ConcurrentChange, HistoryEntry, Lifecycle, Summary
-    from .domain.bbb import BBB
-    from .domain.cfpb import CFPB
     from .domain.errors import (
         DuplicateComplaint,
         IllegalEvent,
@@ -17,16 +15,16 @@ if TYPE_CHECKING:
         OutOfOrder,
         UnknownComplaint,
     )
-    from .domain.profiles import PROFILES
+    from .profiles import BBB, CFPB, PROFILES
 
 _HOMES = {
     "ConcurrentChange": "application",
     "Lifecycle": "application",
     "HistoryEntry": "application",
     "Summary": "application",
-    "BBB": "domain.bbb",
-    "CFPB": "domain.cfpb",
-    "PROFILES": "domain.profiles",
+    "BBB": "profiles",
+    "CFPB": "profiles",
+    "PROFILES": "profiles",
     "DuplicateComplaint": "domain.errors",
     "IllegalEvent": "domain.errors",
     "InvalidInput": "domain.errors",

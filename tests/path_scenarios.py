@@ -10,10 +10,10 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from lifecycle.domain.bbb import BBB
 from lifecycle.domain.complaint import Complaint
 from lifecycle.domain.profile import Profile
 from lifecycle.domain.rules import CLOCK, Rule, simple_paths
+from lifecycle.profiles import BBB
 
 PATH = Path(__file__).parents[1] / "scenarios" / "paths-default-profile.yaml"
 FILED = "2024-03-04"

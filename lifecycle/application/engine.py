@@ -13,7 +13,8 @@ from eventsourcing.persistence import JSONTranscoder, Mapper, RecordConflictErro
 from ..domain.complaint import Complaint
 from ..domain.errors import InvalidInput, LifecycleError, UnknownComplaint
 from ..domain.profile import Profile
-from ..domain.profiles import PROFILES, resolve
+from ..domain.profiles import resolve
+from ..profiles import PROFILES
 from ..stores import Stores
 from ..views import Projections
 

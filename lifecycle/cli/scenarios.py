@@ -10,7 +10,7 @@ import click
 
 from ..domain.diagram import mermaid, replace_block
 from ..domain.errors import LifecycleError
-from ..domain.profiles import PROFILES
+from ..profiles import PROFILES
 from ..scenarios.format import ScenarioError, find, load
 from ..scenarios.replay import FileResult, replay
 from .base import BAD_INPUT, engine, fail

@@ -12,6 +12,7 @@ from .errors import InvalidInput, OutOfOrder
 from .planned import Planned, check_timing, checked, entered_days, seen, state_window
 from .profile import Deadline, Profile
 from .rules import CLOCK
+from .windows import after_lapse, next_window
 
 NAMESPACE = uuid5(NAMESPACE_URL, "https://lifecycle.invalid/complaint")
 
@@ -188,8 +189,7 @@ class Complaint(Aggregate):
         details: dict[str, str] | None = None,
         known_until: datetime | None = None,
     ) -> Complaint:
-        """File a complaint: it starts in the table's initial state with its first deadline (`known_until`: see
-        `lapses`; None for a complaint the engine runs live, else the day a snapshot knows its history up to)."""
+        """File a complaint in the initial state with its first window (`known_until`: how far a snapshot knows)."""
         if not reference.strip() or not business.strip():
             raise InvalidInput("a complaint needs a reference and a business")
         profile.check_type(complaint_type)
@@ -203,7 +203,7 @@ class Complaint(Aggregate):
             complaint_type=complaint_type,
             at=at,
             state=state,
-            deadline=seen(profile.deadline(state, filed_on), known_until),
+            deadline=seen(profile.deadline(state, filed_on, complaint_type=complaint_type, at=at), known_until),
             consumer=consumer,
             text=text,
             desired_outcome=desired_outcome,
@@ -230,7 +230,9 @@ class Complaint(Aggregate):
         rule, facts = checked(profile, self.reference, state, name, at, facts)
         actor = profile.rules.actors.get(name, "bureau")
         entries = entered_days(profile, self.entered, plan)
-        deadline = seen(profile.deadline(rule.dest, profile.calendar.local_date(at), entries), self.known_until)
+        current = plan[-1].deadline if plan else self.deadline
+        window = next_window(profile, current, rule.dest, name, at, entries, self.complaint_type, facts, self.reference)
+        deadline = seen(window, self.known_until)
         plan.append(Planned(rule.recorded_as or name, at, actor, rule.dest, deadline))
         self._apply(plan, text, facts, timing)
 
@@ -241,12 +243,11 @@ class Complaint(Aggregate):
         return len(plan)
 
     def observe(self, profile: Profile, known_until: datetime) -> None:
-        """A later snapshot knows the history up to `known_until`: record that at the last event (no state or
-        time moves), with the window the state gives as far as the clock can now see it (nothing unless later)."""
+        """A later snapshot knows the history up to `known_until`: record it at the last event, window re-seen."""
         if self.known_until is None or known_until <= self.known_until:
             return
         at = self.last_at
-        window = self.deadline or state_window(profile, self.state, self.entered, self.overdue)
+        window = self.deadline or state_window(profile, self.state, self.entered, self.overdue, self.complaint_type)
         deadline = seen(window, known_until, after=at)
         self._apply(
             [Planned("observed", at, "bureau", self.state, deadline, {"known_until": known_until})], None, {}, None
@@ -257,7 +258,7 @@ class Complaint(Aggregate):
         plan: list[Planned] = []
         to = min(to, self.known_until) if self.known_until is not None else to
         state, deadline = self.state, self.deadline
-        while deadline is not None and deadline.lapses_at <= to:
+        while deadline is not None and deadline.paused_at is None and deadline.lapses_at <= to:
             rule = profile.rules.rule_for(state, deadline.event, {})
             if rule is None:  # a table that gives a state a deadline it cannot lapse
                 break
@@ -266,10 +267,8 @@ class Complaint(Aggregate):
                     Planned(deadline.event, deadline.lapses_at, CLOCK, rule.dest, None, {"window": deadline.name})
                 )
                 break
-            following = seen(
-                profile.deadline(rule.dest, deadline.due_on, entered_days(profile, self.entered, plan)),
-                self.known_until,
-            )
+            entries = entered_days(profile, self.entered, plan)
+            following = seen(after_lapse(profile, rule.dest, deadline, entries, self.complaint_type), self.known_until)
             plan.append(Planned(deadline.event, deadline.lapses_at, CLOCK, rule.dest, following))
             state, deadline = rule.dest, following
         return plan

@@ -53,10 +53,12 @@ def entered_days(profile: Profile, entered: Mapping[str, datetime], plan: Iterab
     return entries
 
 
-def state_window(profile: Profile, state: str, entered: Mapping[str, datetime], overdue: str | None) -> Deadline | None:
+def state_window(
+    profile: Profile, state: str, entered: Mapping[str, datetime], overdue: str | None, complaint_type: str | None
+) -> Deadline | None:
     """The window `state` gives, as a command entering it computes it (none for a flag that lapsed: `overdue`)."""
     entries = entered_days(profile, entered, [])
-    deadline = profile.deadline(state, entries[state], entries)
+    deadline = profile.deadline(state, entries[state], entries, complaint_type=complaint_type, at=entered[state])
     return None if deadline is None or deadline.name == overdue else deadline
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import cached_property
 
-from .calendar import BusinessCalendar
+from .calendar import BusinessCalendar, add_months
 from .errors import InvalidInput
 from .rules import RuleTable
 
@@ -21,22 +21,60 @@ class Deadline:
     due_on: date
     """The last day of the window, in the profile's time zone."""
     lapses_at: datetime
-    """The end of `due_on`: the moment the clock records `event`."""
+    """The end of `due_on` (or, in business hours, the moment the hours run out): when the clock records `event`."""
+    extended: int = 0
+    """Units (days, business days or hours) added by extension events."""
+    paused_at: datetime | None = None
+    """While the window is paused: since when (it does not lapse until resumed with the time left)."""
+    held: int = 0
+    """Units the window was pushed back by pauses, once resumed."""
+
+
+UNITS = ("days", "business_days", "business_hours", "months")
+"""How a window counts: calendar days, business days, business hours (working hours of business days), months."""
 
 
 @dataclass(frozen=True)
 class DeadlineRule:
-    """The window a state gives: `days` (calendar or business) counted from entering it or `counted_from`."""
+    """The window a state gives: `days` in `unit` counted from entering it or `counted_from`."""
 
     state: str
     name: str
     lapse: str
     days: int
+    """The length in `unit` (a legacy name: business hours and months are counted here too)."""
     business_days: bool = False
+    """Shorthand for `unit="business_days"` (kept for callers that build rules in code)."""
     counted_from: str | None = None
     """The state whose (last) entry starts the count; None: the state this window belongs to."""
     flags: bool = False
     """An expectation, not a limit: the lapse records the complaint as overdue and leaves its state as it is."""
+    unit: str = "days"
+    types: frozenset[str] = frozenset()
+    """The complaint types this window is for (empty: every type no other window of the state names)."""
+    versions: tuple[tuple[date, int], ...] = ()
+    """(effective from, length): complaints received on or after the day get that length instead of `days`."""
+    pause: frozenset[str] = frozenset()
+    """Events that stop the window's clock (the time left is kept)."""
+    resume: frozenset[str] = frozenset()
+    """Events that restart a paused window with the time it had left."""
+    extend: str | None = None
+    """An event that lengthens the window by the `days` it carries, ..."""
+    extend_max: int = 0
+    """... up to this many units in all."""
+
+    @property
+    def counts(self) -> str:
+        """The unit the window counts in."""
+        return "business_days" if self.business_days else self.unit
+
+    def length(self, filed_on: date | None) -> int:
+        """The window's length for a complaint received on `filed_on` (the latest version in effect then)."""
+        days = self.days
+        for since, length in self.versions:
+            if filed_on is not None and filed_on >= since:
+                days = length
+        return days
 
 
 @dataclass(frozen=True)
@@ -61,21 +99,30 @@ class Profile:
     """Choices that change the rule table itself, e.g. `{"second_response": "on_request"}`."""
     table: Callable[..., RuleTable] | None = field(default=None, repr=False, compare=False)
     """Builds the rule table from `options` (None: the table takes no options)."""
+    working_hours: tuple[time, time] | None = None
+    """When business hours are counted, on business days, in the profile's time zone (None: the calendar's 9 to 5)."""
     calendar: BusinessCalendar = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "calendar", BusinessCalendar(self.country, self.timezone, self.subdivision))
+        hours = dict(zip(("opens", "closes"), self.working_hours or (), strict=False))
+        calendar = BusinessCalendar(self.country, self.timezone, self.subdivision, **hours)
+        object.__setattr__(self, "calendar", calendar)
 
     @cached_property
-    def _deadline_by_state(self) -> dict[str, DeadlineRule]:
-        return {rule.state: rule for rule in self.deadlines}
+    def _windows_by_state(self) -> dict[str, list[DeadlineRule]]:
+        found: dict[str, list[DeadlineRule]] = {}
+        for rule in self.deadlines:
+            found.setdefault(rule.state, []).append(rule)
+        return found
 
     def settings(self) -> dict[str, int]:
-        """The profile's windows by name, in days."""
+        """The profile's windows by name, in their units."""
         return {rule.name: rule.days for rule in self.deadlines}
 
     def configure(self, name: str | None = None, **settings: int | str) -> Profile:
-        """A copy with some windows or options changed, e.g. `configure(response=10, second_response="always")`."""
+        """A copy with some windows or options changed, e.g. `configure(response=10, second_response="always")`.
+
+        A window given a length has it for every complaint (its dated versions are dropped)."""
         options = {k: str(v) for k, v in settings.items() if k in self.options}
         days = {k: v for k, v in settings.items() if k not in self.options}
         unknown = set(days) - set(self.settings())
@@ -84,7 +131,10 @@ class Profile:
         for key, value in days.items():
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise InvalidInput(f"profile {self.name}: {key} must be a number of days, not {value!r}")
-        deadlines = tuple(replace(rule, days=int(days.get(rule.name, rule.days))) for rule in self.deadlines)
+        deadlines = tuple(
+            replace(rule, days=int(days[rule.name]), versions=()) if rule.name in days else rule
+            for rule in self.deadlines
+        )
         changed = replace(self, name=name or self.name, deadlines=deadlines)
         if options:
             assert self.table is not None, "a profile with options has a table builder"
@@ -96,29 +146,63 @@ class Profile:
         """True when the window named `deadline` only flags the complaint overdue when it lapses."""
         return any(rule.flags for rule in self.deadlines if rule.name == deadline)
 
-    def deadline(self, state: str, entered_on: date, entries: Mapping[str, date] | None = None) -> Deadline | None:
-        """The deadline a complaint gets on entering `state` on `entered_on`, or None.
+    def window(self, state: str, complaint_type: str | None = None) -> DeadlineRule | None:
+        """The window `state` gives a complaint of `complaint_type`: the one naming the type, else the general one."""
+        rules = self._windows_by_state.get(state)
+        if not rules:
+            return None
+        typed = next((r for r in rules if complaint_type in r.types), None) if complaint_type else None
+        return typed or next((r for r in rules if not r.types), None)
 
-        `entries` gives the day the complaint last entered earlier states, for windows counted from them."""
-        rule = self._deadline_by_state.get(state)
+    def window_named(self, name: str, complaint_type: str | None = None) -> DeadlineRule | None:
+        """The window called `name` for a complaint of `complaint_type`."""
+        rules = [r for r in self.deadlines if r.name == name]
+        typed = next((r for r in rules if complaint_type in r.types), None) if complaint_type else None
+        return typed or next((r for r in rules if not r.types), rules[0] if rules else None)
+
+    def deadline(
+        self,
+        state: str,
+        entered_on: date,
+        entries: Mapping[str, date] | None = None,
+        *,
+        complaint_type: str | None = None,
+        at: datetime | None = None,
+    ) -> Deadline | None:
+        """The deadline a complaint gets on entering `state` on `entered_on` (at `at`, for business hours), or None.
+
+        `entries` gives the day the complaint last entered earlier states, for windows counted from them; the
+        entry to the initial state is the day it was received, which picks a window's version."""
+        rule = self.window(state, complaint_type)
         if rule is None:
             return None
         start = entered_on
         if rule.counted_from is not None and rule.counted_from != state:
             start = (entries or {}).get(rule.counted_from, entered_on)
-        if rule.business_days:
-            due_on = self.calendar.add_business_days(start, rule.days)
-        else:
-            due_on = start + timedelta(days=rule.days)
-        lapses_at = self.calendar.after(due_on)
-        return Deadline(rule.name, rule.lapse, due_on, lapses_at)
+            at = None
+        filed_on = (entries or {}).get(self.rules.initial, entered_on)
+        return self.count(rule, start, rule.length(filed_on), at)
 
-    def response_due(self, filed_on: date) -> datetime | None:
+    def count(self, rule: DeadlineRule, start: date, length: int, at: datetime | None = None) -> Deadline:
+        """The deadline of `rule` when `length` units are counted from `start` (from `at` in business hours)."""
+        unit = rule.counts
+        if unit == "business_hours":
+            lapses_at = self.calendar.add_business_hours(at or self.calendar.start_of(start), length)
+            return Deadline(rule.name, rule.lapse, self.calendar.local_date(lapses_at), lapses_at)
+        if unit == "business_days":
+            due_on = self.calendar.add_business_days(start, length)
+        elif unit == "months":
+            due_on = add_months(start, length)
+        else:
+            due_on = start + timedelta(days=length)
+        return Deadline(rule.name, rule.lapse, due_on, self.calendar.after(due_on))
+
+    def response_due(self, filed_on: date, complaint_type: str | None = None) -> datetime | None:
         """When the response window of a complaint filed on `filed_on` ends."""
-        rule = next((r for r in self.deadlines if r.name == self.response_window), None)
+        rule = self.window_named(self.response_window, complaint_type)
         if rule is None:
             return None
-        deadline = self.deadline(rule.state, filed_on)
+        deadline = self.deadline(rule.state, filed_on, complaint_type=complaint_type)
         return deadline.lapses_at if deadline else None
 
     def instant(self, value: datetime | date | str, end: bool = False) -> datetime:

@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..domain.errors import LifecycleError
 from ..domain.profile import Profile, parse_time
-from ..domain.profiles import PROFILES, configured, configured_name
+from ..domain.profiles import configured, configured_name
+from ..profiles import PROFILES
+from ..profiles.lines import FileError, keys, line, read
 
 Moment = date | datetime
 
 
-class ScenarioError(LifecycleError):
+class ScenarioError(FileError):
     """A file that is not a valid scenario: names the file, the line where known, and what is wrong."""
-
-    def __init__(self, path: Path | str, message: str, line: int | None = None) -> None:
-        self.path, self.line, self.reason = str(path), line, message
-        where = f"{path}:{line}" if line else str(path)
-        super().__init__(f"{where}: {message}")
 
 
 def _moment(value: Any) -> Moment:
@@ -112,36 +107,10 @@ class Scenario(Strict):
         return configured_name(self.profile, self.settings)
 
 
-_LEFT_OUT = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp"}
-
-
-class _Loader(yaml.SafeLoader):
-    """YAML 1.2 booleans (a key named `on` stays a string); dates stay text for the schema to check."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _LEFT_OUT]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-
-
 def load(path: Path | str, profiles: Mapping[str, Profile] = PROFILES) -> Scenario:
     """Read and validate one scenario file; raises ScenarioError naming the file and line."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ScenarioError(path, f"cannot read: {error}") from None
-    try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        problem = getattr(error, "problem", None) or str(error)
-        raise ScenarioError(path, f"bad YAML: {problem}", mark.line + 1 if mark else None) from None
+    data, node = read(path, ScenarioError)
     if not isinstance(data, dict):
         raise ScenarioError(path, "a scenario is a mapping with 'name' and 'complaints'", 1)
     try:
@@ -150,7 +119,7 @@ def load(path: Path | str, profiles: Mapping[str, Profile] = PROFILES) -> Scenar
         first = error.errors()[0]
         loc = [str(p) for p in first["loc"]]
         message = first["msg"].removeprefix("Value error, ")
-        raise ScenarioError(path, f"{'.'.join(loc)}: {message}", _line(node, first["loc"])) from None
+        raise ScenarioError(path, f"{'.'.join(loc)}: {message}", line(node, first["loc"])) from None
     check(scenario, path, node, profiles)
     return scenario
 
@@ -159,14 +128,14 @@ def check(scenario: Scenario, path: Path, node: Any, profiles: Mapping[str, Prof
     """What the schema cannot say: known profile, types, events and states; unique ids; time order."""
     profile = profiles.get(scenario.profile)
     if profile is None:
-        keys = _keys(node)
-        key = "policy" if "policy" in keys and "profile" not in keys else "profile"
+        given = keys(node)
+        key = "policy" if "policy" in given and "profile" not in given else "profile"
         message = f"{key}: unknown profile {scenario.profile!r}; known: {', '.join(profiles)}"
-        raise ScenarioError(path, message, _line(node, (key,)))
+        raise ScenarioError(path, message, line(node, (key,)))
     try:
         profile = configured(profile, scenario.settings)
     except LifecycleError as error:
-        raise ScenarioError(path, f"settings: {error}", _line(node, ("settings",))) from None
+        raise ScenarioError(path, f"settings: {error}", line(node, ("settings",))) from None
     checker = _Checker(path, node, profile)
     seen: set[str] = set()
     for i, c in enumerate(scenario.complaints):
@@ -183,7 +152,7 @@ class _Checker:
         self.path, self.node, self.profile, self.rules = path, node, profile, profile.rules
 
     def fail(self, message: str, *loc: str | int) -> None:
-        raise ScenarioError(self.path, message, _line(self.node, loc))
+        raise ScenarioError(self.path, message, line(self.node, loc))
 
     def complaint(self, i: int, c: ComplaintSpec) -> None:
         """Its type, its events in time order, and what it expects."""
@@ -230,27 +199,6 @@ class _Checker:
             if state is not None and state not in self.rules.states:
                 known = ", ".join(self.rules.states)
                 self.fail(f"complaints.{i}.expect: unknown state {state!r}; known: {known}", "complaints", i, "expect")
-
-
-def _keys(node: Any) -> set[str]:
-    """The keys of a YAML mapping node."""
-    return {str(k.value) for k, _ in node.value} if isinstance(node, yaml.MappingNode) else set()
-
-
-def _line(node: Any, loc: Sequence[Any]) -> int | None:
-    """The 1-based line of the YAML node at `loc`, or of its nearest parent."""
-    line = node.start_mark.line + 1 if node is not None else None
-    for key in loc:
-        if isinstance(node, yaml.MappingNode):
-            node = next((v for k, v in node.value if k.value == str(key)), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
-            node = node.value[key]
-        else:
-            break
-        if node is None:
-            break
-        line = node.start_mark.line + 1
-    return line
 
 
 def find(paths: Sequence[Path | str]) -> list[Path]:

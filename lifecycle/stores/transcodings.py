@@ -25,25 +25,36 @@ class DateAsISO(Transcoding):
 
 
 class DeadlineAsDict(Transcoding):
-    """A deadline as a flat dict of texts."""
+    """A deadline as a flat dict (its pause and extensions only when it has them)."""
 
     type = Deadline
     name = "deadline"
 
-    def encode(self, obj: Deadline) -> dict[str, str]:
-        return {
+    def encode(self, obj: Deadline) -> dict[str, Any]:
+        data: dict[str, Any] = {
             "name": obj.name,
             "event": obj.event,
             "due_on": obj.due_on.isoformat(),
             "lapses_at": obj.lapses_at.isoformat(),
         }
+        if obj.extended:  # a window's changes are kept only when it has any, so most deadlines stay four texts
+            data["extended"] = obj.extended
+        if obj.paused_at is not None:
+            data["paused_at"] = obj.paused_at.isoformat()
+        if obj.held:
+            data["held"] = obj.held
+        return data
 
     def decode(self, data: dict[str, Any]) -> Deadline:
+        paused_at = data.get("paused_at")
         return Deadline(
             data["name"],
             data["event"],
             date.fromisoformat(data["due_on"]),
             datetime.fromisoformat(data["lapses_at"]),
+            int(data.get("extended", 0)),
+            datetime.fromisoformat(paused_at) if paused_at else None,
+            int(data.get("held", 0)),
         )
 
 

@@ -14,7 +14,7 @@ DUE = "SELECT complaint_id FROM lifecycle_deadlines WHERE lapses_at <= ? ORDER B
 
 
 class DeadlineView:
-    """Complaints with a pending deadline, kept from each event's `deadline`."""
+    """Complaints with a pending deadline, kept from each event's `deadline` (a paused one is not pending)."""
 
     name = "deadlines"
     schema = 1
@@ -33,8 +33,8 @@ class DeadlineView:
         for record in records:
             if "deadline" in record.data:
                 latest[record.originator_id] = record.value("deadline")
-        gone = [(cid,) for cid, deadline in latest.items() if deadline is None]
-        kept = [(cid, d["name"], micros(d["lapses_at"])) for cid, d in latest.items() if d is not None]
+        gone = [(cid,) for cid, deadline in latest.items() if deadline is None or deadline.get("paused_at")]
+        kept = [(cid, d["name"], micros(d["lapses_at"])) for cid, d in latest.items() if d and not d.get("paused_at")]
         if gone:
             cursor.executemany("DELETE FROM lifecycle_deadlines WHERE complaint_id = ?", gone)
         if kept:
@@ -47,16 +47,16 @@ class DeadlineView:
     def apply_sqlite(self, cursor: Cursor, after: int, upto: int) -> None:
         """The same as `apply`, written by SQLite from its own log table: each complaint's last event decides."""
         last = f"SELECT complaint_id, MAX(version), s FROM ({SQLITE_BATCH}) GROUP BY complaint_id"
-        deadline = sql_field("s", "deadline")
+        deadline, paused = sql_field("s", "deadline"), sql_field("s", "deadline", "paused_at")
         cursor.execute(
             f"DELETE FROM lifecycle_deadlines WHERE complaint_id IN (SELECT complaint_id FROM ({last}) "
-            f"WHERE {deadline} IS NULL)",
+            f"WHERE {deadline} IS NULL OR {paused} IS NOT NULL)",
             (after, upto),
         )
         lapses = sqlite_micros(sql_field("s", "deadline", "lapses_at"))
         cursor.execute(
             f"INSERT INTO lifecycle_deadlines SELECT complaint_id, {sql_field('s', 'deadline', 'name')}, {lapses} "
-            f"FROM ({last}) WHERE {deadline} IS NOT NULL ON CONFLICT (complaint_id) "
+            f"FROM ({last}) WHERE {deadline} IS NOT NULL AND {paused} IS NULL ON CONFLICT (complaint_id) "
             "DO UPDATE SET deadline = excluded.deadline, lapses_at = excluded.lapses_at",
             (after, upto),
         )

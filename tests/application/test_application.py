@@ -106,7 +106,7 @@ def test_unknown_profile_and_type(app: Lifecycle) -> None:
 
 
 def test_operators_can_run_a_configured_profile() -> None:
-    from lifecycle.domain.bbb import BBB
+    from lifecycle.profiles import BBB
 
     app = Lifecycle("memory://", profiles={"quick": BBB.configure("quick", reply=1)}, default_profile="quick")
     ref = app.file("Shop", "Billing Issues", "2024-03-04")

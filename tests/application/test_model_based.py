@@ -10,9 +10,11 @@ from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from lifecycle import Lifecycle, LifecycleError
-from lifecycle.domain.bbb import BBB, RULES
 from lifecycle.domain.complaint import Complaint
+from lifecycle.profiles import BBB
 from lifecycle.scenarios.replay import FOREVER
+
+RULES = BBB.rules
 
 COMMANDS = [e for e in RULES.events if RULES.actors[e] != "clock"]
 START = BBB.instant("2024-01-01")

@@ -56,7 +56,9 @@ def test_the_bundled_scenarios_all_pass_and_every_complaint_is_checked() -> None
 
 
 def test_the_bundled_scenarios_cover_every_simple_path_and_the_published_cases() -> None:
-    from lifecycle.domain.bbb import RULES
+    from lifecycle.profiles import BBB
+
+    RULES = BBB.rules
     from lifecycle.domain.rules import simple_paths
 
     lines = run("replay", str(ROOT / "scenarios"), "--db", "memory://").stdout
@@ -76,7 +78,9 @@ def test_the_generated_path_scenarios_match_the_rule_table() -> None:
 
 
 def test_the_bundled_scenarios_walk_every_simple_path_and_every_row(tmp_path: Path) -> None:
-    from lifecycle.domain.bbb import RULES, rules
+    from lifecycle.profiles import BBB
+
+    RULES = BBB.rules
     from lifecycle.domain.rules import simple_paths
 
     db = f"sqlite:///{tmp_path}/paths.db"
@@ -92,7 +96,7 @@ def test_the_bundled_scenarios_walk_every_simple_path_and_every_row(tmp_path: Pa
         states = tuple((r.source, r.dest) for r in path)
         assert states in walked, f"no bundled scenario walks {states}"
     pairs = {pair for steps in walked for pair in steps}
-    for table in (RULES, rules("always")):  # late replies and re-openings included
+    for table in (RULES, BBB.configure(second_response="always").rules):  # late replies and re-openings included
         assert {(r.source, r.dest) for r in table.rules} <= pairs
 
 

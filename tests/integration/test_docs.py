@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from lifecycle.domain.diagram import replace_block
-from lifecycle.domain.profiles import PROFILES
+from lifecycle.profiles import PROFILES
 
 ROOT = Path(__file__).parents[2]
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]

@@ -19,11 +19,11 @@ import psycopg
 import pytest
 
 from lifecycle import Lifecycle, LifecycleError
-from lifecycle.domain.cfpb import CFPB
 from lifecycle.domain.complaint import Complaint
 from lifecycle.importers.cfpb.export import ExportRow, read
 from lifecycle.importers.cfpb.importer import Importer
 from lifecycle.importers.cfpb.mapping import RESPONSES, UNTIMELY, Moments, file_row, reading, shown
+from lifecycle.profiles import CFPB
 
 DATA = Path(__file__).parents[1] / "data" / "cfpb"
 FILES = sorted(DATA.glob("*.csv"))

@@ -3,9 +3,9 @@
 from dataclasses import replace
 from datetime import date
 
-from lifecycle.domain.bbb import BBB
 from lifecycle.domain.calendar import BusinessCalendar
 from lifecycle.domain.complaint import Complaint
+from lifecycle.profiles import BBB
 
 US = BusinessCalendar("US", "America/New_York")
 

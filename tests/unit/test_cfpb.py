@@ -7,11 +7,14 @@ from typing import cast
 
 import pytest
 
-from lifecycle.domain.cfpb import CFPB, CLOSINGS, RULES
 from lifecycle.domain.complaint import Complaint
 from lifecycle.domain.errors import IllegalEvent, InvalidInput
 from lifecycle.domain.profile import Deadline
 from lifecycle.domain.rules import CLOCK, Rule, simple_paths
+from lifecycle.profiles import CFPB
+
+RULES = CFPB.rules
+CLOSINGS = [state for state in RULES.closing if state != "untimely_response"]
 
 FILED = CFPB.instant(date(2016, 3, 1))
 PATHS = simple_paths(RULES)

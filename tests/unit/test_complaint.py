@@ -8,10 +8,12 @@ from typing import Any, Protocol, cast
 
 import pytest
 
-from lifecycle.domain.bbb import BBB, RULES
 from lifecycle.domain.complaint import Complaint
 from lifecycle.domain.errors import IllegalEvent, InvalidInput, OutOfOrder
 from lifecycle.domain.rules import CLOCK, Rule, simple_paths
+from lifecycle.profiles import BBB
+
+RULES = BBB.rules
 
 FILED = BBB.instant(date(2024, 3, 4))
 PATHS = simple_paths(RULES)

@@ -1,7 +1,9 @@
 """The rule table of the bbb profile: consistent, closing everywhere, and queried through one Machine."""
 
-from lifecycle.domain.bbb import BBB, RULES
 from lifecycle.domain.rules import CLOCK, simple_paths
+from lifecycle.profiles import BBB
+
+RULES = BBB.rules
 
 
 def test_every_row_names_known_states_and_an_actor() -> None:

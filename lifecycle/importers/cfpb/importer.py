@@ -20,9 +20,9 @@ from typing import Any
 from uuid import UUID
 
 from ...application import Lifecycle
-from ...domain.cfpb import CFPB
 from ...domain.complaint import Complaint
 from ...domain.errors import InvalidInput, LifecycleError
+from ...profiles import CFPB
 from ...stores.fast_path import FastPath
 from .export import BadRow, Dates, ExportRow, FlaggedRow, read
 from .mapping import ADVANCE, DISPUTES_END, Command, Moments, apply, commands, shown

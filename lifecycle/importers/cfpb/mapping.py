@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NamedTuple
 
-from ...domain.cfpb import CFPB, CLOSINGS
 from ...domain.complaint import Complaint
 from ...domain.errors import InvalidInput
 from ...domain.profile import Profile
+from ...profiles import CFPB
 from .export import ExportRow
 
 NO_COMPANY = "(company not in export)"
@@ -98,7 +98,9 @@ class Moments:
         return found
 
 
-RESPONSES = {CFPB.rules.label(state): state for state in (*CLOSINGS, "in_progress")}
+RESPONSES = {
+    CFPB.rules.label(state): state for state in (*CFPB.rules.closing, "in_progress") if state != "untimely_response"
+}
 
 
 def shown(row: ExportRow, moments: Moments) -> date:

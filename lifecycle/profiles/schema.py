@@ -1,0 +1,150 @@
+"""The profile file format: a pydantic schema of a body's states, rows, actors and windows."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from ..domain.profile import UNITS
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors, so a typo never passes silently."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+def _listed(value: Any) -> Any:
+    """A single name where a list is expected is a list of one."""
+    return [value] if isinstance(value, str) else value
+
+
+class RowSpec(Strict):
+    """One row of the rule table: `event` moves a complaint `from` one of some states `to` another."""
+
+    event: str = Field(min_length=1)
+    from_: list[str] = Field(alias="from", min_length=1)
+    """The state or states the row leaves from (a list makes one row per state, in order)."""
+    to: str = Field(min_length=1)
+    guard: str | None = Field(None, pattern=r"^(not )?[a-z_][a-z0-9_]*$")
+    """A fact the event must carry: `name` (true) or `not name` (false)."""
+    recorded_as: str | None = None
+    """The event name recorded when it differs from the command (a late response is recorded as reopened)."""
+    marks: dict[str, bool | int | str] = Field(default_factory=dict)
+    """Facts the row records on the event, e.g. `{timely: false}`."""
+    when: dict[str, str] = Field(default_factory=dict)
+    """Options the row needs, e.g. `{second_response: always}`: the row is in the table only then."""
+
+    _listed = field_validator("from_", mode="before")(_listed)
+
+
+class VersionSpec(Strict):
+    """A window's length for complaints received on or after a day."""
+
+    effective_from: date
+    length: int = Field(ge=0)
+
+
+class ExtensionSpec(Strict):
+    """An event that lengthens the window by the `days` it carries, up to `max` in all (in the window's unit)."""
+
+    event: str
+    max: int = Field(ge=1)
+
+
+class WindowSpec(Strict):
+    """A deadline: a state's window of `days`, `business_days`, `business_hours` or `months`."""
+
+    name: str = Field(min_length=1)
+    state: str
+    lapse: str
+    """The clock's event when the window lapses."""
+    days: int | None = Field(None, ge=0)
+    business_days: int | None = Field(None, ge=0)
+    business_hours: int | None = Field(None, ge=0)
+    months: int | None = Field(None, ge=0)
+    counted_from: str | None = Field(None, alias="from")
+    """The state whose (last) entry starts the count (default: entering `state`)."""
+    flags: bool = False
+    """An expectation: the lapse flags the complaint overdue and leaves its state as it is."""
+    types: list[str] = Field(default_factory=list)
+    """The complaint types the window is for; without: every other type."""
+    versions: list[VersionSpec] = Field(default_factory=list)
+    """Other lengths from a day on (complaints received on or after it), oldest first."""
+    pause: list[str] = Field(default_factory=list)
+    resume: list[str] = Field(default_factory=list)
+    extend: ExtensionSpec | None = None
+
+    _listed = field_validator("pause", "resume", "types", mode="before")(_listed)
+
+    @model_validator(mode="after")
+    def _one_unit(self) -> WindowSpec:
+        given = [unit for unit in UNITS if getattr(self, unit) is not None]
+        if len(given) != 1:
+            raise ValueError(f"a window gives exactly one of {', '.join(UNITS)} (found {', '.join(given) or 'none'})")
+        return self
+
+    @property
+    def unit(self) -> str:
+        """The one unit given."""
+        return next(unit for unit in UNITS if getattr(self, unit) is not None)
+
+    @property
+    def length(self) -> int:
+        """The length in that unit."""
+        value = getattr(self, self.unit)
+        assert isinstance(value, int)
+        return value
+
+
+class OptionSpec(Strict):
+    """A choice that changes the rule table: rows say `when: {option: choice}`."""
+
+    default: str
+    choices: list[str] = Field(min_length=1)
+    about: str | None = None
+
+
+class WorkingHours(Strict):
+    """When business hours are counted on business days, local time ("09:00" to "17:00")."""
+
+    opens: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    closes: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+class ProfileSpec(Strict):
+    """A profile file: everything a body's lifecycle needs, as data."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
+    title: str = Field(min_length=1)
+    about: str | None = None
+    """Where the rules come from (the sources, for an auditor)."""
+    country: str = Field(min_length=2)
+    subdivision: str | None = None
+    timezone: str
+    working_hours: WorkingHours | None = None
+    vocabulary: str = "status"
+    """What the body calls its published outcomes."""
+    initial: str
+    states: list[str] = Field(min_length=1)
+    closing: dict[str, str] = Field(min_length=1)
+    """Closing state -> the outcome published for it."""
+    unpublished: list[str] = Field(default_factory=list)
+    confirmed: list[str] = Field(default_factory=list)
+    """Closing states in which the consumer confirmed the resolution."""
+    labels: dict[str, str] = Field(default_factory=dict)
+    actors: dict[str, list[str]] = Field(min_length=1)
+    """Who records which events: consumer, business, bureau, clock (or any other name) -> events."""
+    rows: list[RowSpec] = Field(min_length=1)
+    windows: list[WindowSpec] = Field(default_factory=list)
+    response_window: str | None = None
+    """The window a first response must beat to count as timely."""
+    responses: list[str] = Field(default_factory=lambda: ["responded", "reopened"])
+    """The events that are the business's response."""
+    withdrawn: dict[str, date] = Field(default_factory=dict)
+    """Events no longer accepted from a day on."""
+    complaint_types: list[str] = Field(default_factory=list)
+    """The complaint types (none: any type is taken)."""
+    options: dict[str, OptionSpec] = Field(default_factory=dict)
