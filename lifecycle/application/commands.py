@@ -28,7 +28,7 @@ class Commands(Engine):
         desired_outcome: str | None = None,
     ) -> str:
         """File a complaint; returns its reference (generated like C-000123 when not given)."""
-        chosen = self.profile(profile or self.default_profile)
+        chosen = self.profile(self.use(profile) if profile else self.default_profile)
         moment = chosen.instant(at)
         chosen.check_type(complaint_type)  # before a number is taken
         for _ in range(RETRIES):

@@ -14,7 +14,7 @@ from ..domain.complaint import Complaint
 from ..domain.errors import InvalidInput, LifecycleError, UnknownComplaint
 from ..domain.profile import Profile
 from ..domain.profiles import resolve
-from ..profiles import PROFILES
+from ..profiles import available, find, is_file
 from ..stores import Stores
 from ..views import Projections
 
@@ -38,7 +38,7 @@ class Engine(Application[UUID]):
         self.stores = Stores(db)
         self.database, self.tables, self.keys = self.stores.database, self.stores.tables, self.stores.keys
         super().__init__(env=self.database.env)
-        self.profiles = dict(profiles or PROFILES)
+        self.profiles = dict(profiles or available())
         if default_profile not in self.profiles:
             raise InvalidInput(f"unknown profile {default_profile!r}")
         self.default_profile = default_profile
@@ -74,6 +74,15 @@ class Engine(Application[UUID]):
         if found is None:
             found = self.profiles[name] = resolve(self.profiles, name)
         return found
+
+    def use(self, spec: str) -> str:
+        """The name of the profile `spec` gives: a name (checked), or a profile file, read and made known."""
+        if not is_file(spec):
+            self.profile(spec)
+            return spec
+        profile = find(spec, self.profiles)
+        self.profiles[profile.name] = profile
+        return profile.name
 
     def moment(self, value: Moment, end: bool = False) -> datetime:
         """An aware moment in the default profile's zone; a bare date means its start (its end if `end`)."""

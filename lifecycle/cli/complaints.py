@@ -17,7 +17,14 @@ from .render.complaint import due_document, due_lines, history_document, history
 @click.option("--type", "complaint_type", required=True, help="A complaint type of the profile.")
 @click.option("--at", required=True, help="Filing date or ISO date-time.")
 @click.option("--ref", "reference", help="The reference (generated like C-000123 when not given).")
-@click.option("--profile", "--policy", "profile", default="bbb", show_default=True, help="The profile (bbb, cfpb).")
+@click.option(
+    "--profile",
+    "--policy",
+    "profile",
+    default="bbb",
+    show_default=True,
+    help="The profile: a name (bbb, cfpb, fca-disp, asic-rg271) or a profile file.",
+)
 @click.option("--consumer", help="The consumer's name (personal data).")
 @click.option("--text", help="The complaint's description (personal data).")
 @db_option
@@ -42,10 +49,20 @@ def file_command(
 @click.option("--at", required=True, help="Effective date or ISO date-time.")
 @click.option("--text", help="Free text (personal data).")
 @click.option("--good-faith/--no-good-faith", default=None, help="The staff finding, for 'reviewed'.")
+@click.option(
+    "--days",
+    type=click.IntRange(min=1),
+    default=None,
+    help="For an extension event: the units it lengthens the window by.",
+)
 @db_option
-def record(reference: str, event: str, at: str, text: str | None, good_faith: bool | None, db: str) -> None:
+def record(
+    reference: str, event: str, at: str, text: str | None, good_faith: bool | None, days: int | None, db: str
+) -> None:
     """Record EVENT (responded, rejected, accepted, reviewed, ...) on complaint REFERENCE."""
     facts: dict[str, Any] = {} if good_faith is None else {"good_faith": good_faith}
+    if days is not None:
+        facts["days"] = days
     with engine(db) as app:
         app.record(reference, event, at, text, **facts)
         click.echo(app.state(reference))

@@ -30,8 +30,14 @@ def import_group() -> None:
     metavar="DATE",
     help="The day the exports know the history up to (default: for each file, the newest day it shows).",
 )
+@click.option(
+    "--profile",
+    default="cfpb",
+    show_default=True,
+    help="The profile to import under: cfpb, a configured one (cfpb:response=10) or a file with the cfpb events.",
+)
 @db_option
-def import_cfpb(paths: tuple[Path, ...], as_json: bool, as_of: str | None, db: str) -> None:
+def import_cfpb(paths: tuple[Path, ...], as_json: bool, as_of: str | None, profile: str, db: str) -> None:
     """Import CFPB complaint exports (every published layout); importing a file again records nothing new.
 
     Each file is a snapshot: its history is known up to its day (--as-of, or the newest day the file
@@ -55,7 +61,8 @@ def import_cfpb(paths: tuple[Path, ...], as_json: bool, as_of: str | None, db: s
                 bar.label = f"importing {progress.rows:,} rows, {progress.rows / elapsed:,.0f} rows/s"
 
         started, shown = time.perf_counter(), [0.0]
-        result = Importer(app).run(list(paths), progress=bar.update, on_batch=report_rate, as_of=day)
+        importer = Importer(app, profile=app.profile(app.use(profile)))
+        result = importer.run(list(paths), progress=bar.update, on_batch=report_rate, as_of=day)
     order = {str(path): number for number, path in enumerate(paths)}
     notes: list[BadRow | FlaggedRow] = [*result.bad, *result.warnings]
     for note in sorted(notes, key=lambda n: (order.get(n.path, 0), n.line)):

@@ -7,6 +7,7 @@ import click
 from .complaints import advance, due, file_command, history, record, show
 from .imports import import_group
 from .maintenance import erase, rebuild, verify
+from .profiles import profile_group
 from .reports import audit_command, export, report
 from .scenarios import diagram, replay_command
 
@@ -20,6 +21,7 @@ def main() -> None:
 for command in (
     replay_command,
     diagram,
+    profile_group,
     report,
     import_group,
     rebuild,

@@ -10,7 +10,8 @@ import click
 
 from ..domain.diagram import mermaid, replace_block
 from ..domain.errors import LifecycleError
-from ..profiles import PROFILES
+from ..profiles import available
+from ..profiles import find as find_profile
 from ..scenarios.format import ScenarioError, find, load
 from ..scenarios.replay import FileResult, replay
 from .base import BAD_INPUT, engine, fail
@@ -25,8 +26,15 @@ from .render.results import print_results, summary_line, summary_of
     show_default=True,
     help="Where to keep the replayed events (default: in memory, kept nowhere).",
 )
+@click.option(
+    "--profile",
+    "profiles",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A profile file the scenarios may name (repeatable); bundled profiles are always known.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON document instead of lines.")
-def replay_command(paths: tuple[Path, ...], db: str, as_json: bool) -> None:
+def replay_command(paths: tuple[Path, ...], db: str, profiles: tuple[Path, ...], as_json: bool) -> None:
     """Replay scenario files (or folders of *.yaml) and check their expectations.
 
     Exit 0 when every expectation holds, 1 when one fails, 2 when a file is not a valid scenario.
@@ -36,6 +44,8 @@ def replay_command(paths: tuple[Path, ...], db: str, as_json: bool) -> None:
     if not files:
         fail(f"no scenario files (*.yaml, *.yml) under {', '.join(map(str, paths))}")
     with engine(db) as app:
+        for file in profiles:
+            app.use(str(file))
         for path in files:
             try:
                 scenario = load(path, app.profiles)
@@ -62,8 +72,7 @@ def replay_command(paths: tuple[Path, ...], db: str, as_json: bool) -> None:
     "profile_name",
     default="bbb",
     show_default=True,
-    type=click.Choice(sorted(PROFILES)),
-    help="The profile whose rule table to draw.",
+    help="The profile whose rule table to draw: a name (bbb, cfpb, fca-disp, asic-rg271) or a profile file.",
 )
 @click.option(
     "--write",
@@ -73,14 +82,17 @@ def replay_command(paths: tuple[Path, ...], db: str, as_json: bool) -> None:
 )
 def diagram(profile_name: str, document: Path | None) -> None:
     """Print the lifecycle as a Mermaid state diagram generated from the rule table."""
-    profile = PROFILES[profile_name]
+    try:
+        profile = find_profile(profile_name, available())
+    except LifecycleError as error:
+        fail(str(error))
     if document is None:
         click.echo(mermaid(profile), nl=False)
         return
     try:
         document.write_text(
-            replace_block(document.read_text(encoding="utf-8"), profile_name, profile), encoding="utf-8"
+            replace_block(document.read_text(encoding="utf-8"), profile.name, profile), encoding="utf-8"
         )
     except ValueError as error:
         fail(f"{document}: {error}")
-    click.echo(f"updated the {profile_name} diagram in {document}", err=True)
+    click.echo(f"updated the {profile.name} diagram in {document}", err=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -28,9 +29,33 @@ def find(spec: str, profiles: Mapping[str, Profile]) -> Profile:
     return load(spec) if is_file(spec) else resolve(profiles, spec)
 
 
+def available(extra: str | None = None) -> dict[str, Profile]:
+    """The bundled profiles and those of `extra` (default: $LIFECYCLE_PROFILES), files or folders of *.yaml
+    separated by os.pathsep: a store of complaints filed under a body's own profile finds it by name."""
+    found = dict(PROFILES)
+    given = os.environ.get("LIFECYCLE_PROFILES", "") if extra is None else extra
+    for part in filter(None, given.split(os.pathsep)):
+        path = Path(part)
+        for file in sorted(path.glob("*.y*ml")) if path.is_dir() else [path]:
+            profile = load(file)
+            found[profile.name] = profile
+    return found
+
+
 PROFILES: dict[str, Profile] = {profile.name: profile for profile in map(load, bundled_files())}
 """Every bundled profile by name."""
 BBB = PROFILES["bbb"]
 CFPB = PROFILES["cfpb"]
 
-__all__ = ["BBB", "BUNDLED", "CFPB", "PROFILES", "ProfileFileError", "bundled_files", "find", "is_file", "spec_of"]
+__all__ = [
+    "BBB",
+    "BUNDLED",
+    "CFPB",
+    "PROFILES",
+    "ProfileFileError",
+    "available",
+    "bundled_files",
+    "find",
+    "is_file",
+    "spec_of",
+]

@@ -12,7 +12,8 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
 from ..domain.errors import LifecycleError
 from ..domain.profile import Profile, parse_time
 from ..domain.profiles import configured, configured_name
-from ..profiles import PROFILES
+from ..profiles import PROFILES, is_file
+from ..profiles.files import load as load_profile
 from ..profiles.lines import FileError, keys, line, read
 
 Moment = date | datetime
@@ -44,6 +45,8 @@ class EventSpec(Strict):
     event: str
     text: str | None = None
     good_faith: bool | None = None
+    days: int | None = Field(None, ge=1)
+    """What an extension event carries: the units it lengthens the window by."""
     refused: bool = False
     """True when the engine must refuse this event."""
 
@@ -51,7 +54,8 @@ class EventSpec(Strict):
 
     def facts(self) -> dict[str, Any]:
         """The facts the event carries besides its time and text."""
-        return {} if self.good_faith is None else {"good_faith": self.good_faith}
+        facts: dict[str, Any] = {} if self.good_faith is None else {"good_faith": self.good_faith}
+        return facts if self.days is None else {**facts, "days": self.days}
 
 
 class Expectation(Strict):
@@ -93,7 +97,8 @@ class Scenario(Strict):
     name: str = Field(min_length=1)
     description: str | None = None
     profile: str = Field("bbb", validation_alias=AliasChoices("profile", "policy"))
-    """The profile of every complaint in the file (`policy`, its older name, is still read)."""
+    """The profile of every complaint in the file: a name, or a profile file relative to this one (`policy`, its
+    older name, is still read)."""
     settings: dict[str, int | str] = Field(default_factory=dict)
     """Windows (days) and options of the profile changed for this file, e.g. `{second_response: always}`."""
     until: Moment | None = None
@@ -120,8 +125,22 @@ def load(path: Path | str, profiles: Mapping[str, Profile] = PROFILES) -> Scenar
         loc = [str(p) for p in first["loc"]]
         message = first["msg"].removeprefix("Value error, ")
         raise ScenarioError(path, f"{'.'.join(loc)}: {message}", line(node, first["loc"])) from None
+    if is_file(scenario.profile):
+        profiles = {**profiles, **_own_profile(scenario, path, node, profiles)}
     check(scenario, path, node, profiles)
     return scenario
+
+
+def _own_profile(scenario: Scenario, path: Path, node: Any, profiles: Mapping[str, Profile]) -> dict[str, Profile]:
+    """The profile file a scenario names (relative to the scenario), made known to `profiles` when it is a dict."""
+    try:
+        profile = load_profile(path.parent / scenario.profile)
+    except FileError as error:
+        raise ScenarioError(path, f"profile: {error}", line(node, ("profile",))) from None
+    scenario.profile = profile.name
+    if isinstance(profiles, dict):
+        profiles[profile.name] = profile
+    return {profile.name: profile}
 
 
 def check(scenario: Scenario, path: Path, node: Any, profiles: Mapping[str, Profile]) -> None:

@@ -22,6 +22,7 @@ from uuid import UUID
 from ...application import Lifecycle
 from ...domain.complaint import Complaint
 from ...domain.errors import InvalidInput, LifecycleError
+from ...domain.profile import Profile
 from ...profiles import CFPB
 from ...stores.fast_path import FastPath
 from .export import BadRow, Dates, ExportRow, FlaggedRow, read
@@ -69,8 +70,11 @@ class ImportResult:
 class Importer:
     """Imports CFPB exports into a Lifecycle application."""
 
-    def __init__(self, app: Lifecycle, batch_size: int = BATCH) -> None:
-        self.app, self.profile, self.batch_size = app, CFPB, batch_size
+    def __init__(self, app: Lifecycle, batch_size: int = BATCH, profile: Profile = CFPB) -> None:
+        missing = sorted(set(CFPB.rules.events) - set(profile.rules.events))
+        if missing:
+            raise InvalidInput(f"profile {profile.name} cannot take CFPB exports: it has no event {', '.join(missing)}")
+        self.app, self.profile, self.batch_size = app, profile, batch_size
         self.moments = Moments(self.profile)
         self.fast = FastPath(app.mapper, app.keys, app.recorder, app.tables)
         self.templates = Templates(self.fast, self.moments)
