@@ -46,6 +46,8 @@ class Summary:
     deadline: Deadline | None
     overdue: str | None = None
     """The expected window the complaint is overdue on (it flags; it does not close), if any."""
+    derivation: tuple[str, ...] = ()
+    """How the pending deadline was derived: start, length, days skipped, pauses, extensions, due day."""
 
 
 def entries(events: Iterable[Any]) -> list[HistoryEntry]:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..domain.complaint import Complaint
+from ..domain.derivation import derivation
 from ..domain.errors import InvalidInput, UnknownComplaint
 from ..domain.profile import Deadline
 from ..views.audit import AuditEntry, Overdue, audit, overdue
@@ -24,7 +25,8 @@ class Queries(Engine):
     def summary(self, reference: str) -> Summary:
         """State, published status and pending deadline of a complaint."""
         c = self.get(reference)
-        rules = self.profile(c.profile).rules
+        profile = self.profile(c.profile)
+        rules = profile.rules
         status, closed = rules.status(c.state), rules.is_final(c.state)
         return Summary(
             c.reference,
@@ -38,6 +40,7 @@ class Queries(Engine):
             closed,
             c.deadline,
             None if closed else getattr(c, "overdue", None),
+            tuple(derivation(profile, c.deadline, c.complaint_type, c.entered)) if c.deadline else (),
         )
 
     def state(self, reference: str) -> str:

@@ -28,6 +28,8 @@ class Deadline:
     """While the window is paused: since when (it does not lapse until resumed with the time left)."""
     held: int = 0
     """Units the window was pushed back by pauses, once resumed."""
+    started: date | None = None
+    """The day the count began, kept from a window's first pause on (its state is entered again on resuming)."""
 
 
 UNITS = ("days", "business_days", "business_hours", "months")

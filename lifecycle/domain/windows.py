@@ -29,7 +29,7 @@ def next_window(
     through states without a window of their own until a final state ends it; any other state gets its own."""
     rule = profile.window_named(current.name, complaint_type) if current is not None else None
     if current is not None and rule is not None:
-        acted = _act(profile, rule, current, event, at, facts, reference)
+        acted = _act(profile, rule, current, event, at, facts, reference, entries.get(rule.counted_from or rule.state))
         if acted is not None:
             return acted
     window = profile.window(dest, complaint_type)
@@ -55,10 +55,11 @@ def _act(
     at: datetime,
     facts: Mapping[str, Any],
     reference: str,
+    started: date | None,
 ) -> Deadline | None:
     """The running window after `event` pauses, resumes or extends it; None when the event does none of these."""
     if event in rule.pause and current.paused_at is None:
-        return replace(current, paused_at=at)
+        return replace(current, paused_at=at, started=current.started or started)
     if event in rule.resume and current.paused_at is not None:
         return resumed(profile, rule, current, at)
     if event == rule.extend:

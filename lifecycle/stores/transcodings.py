@@ -43,6 +43,8 @@ class DeadlineAsDict(Transcoding):
             data["paused_at"] = obj.paused_at.isoformat()
         if obj.held:
             data["held"] = obj.held
+        if obj.started is not None:
+            data["started"] = obj.started.isoformat()
         return data
 
     def decode(self, data: dict[str, Any]) -> Deadline:
@@ -55,6 +57,7 @@ class DeadlineAsDict(Transcoding):
             int(data.get("extended", 0)),
             datetime.fromisoformat(paused_at) if paused_at else None,
             int(data.get("held", 0)),
+            date.fromisoformat(data["started"]) if "started" in data else None,
         )
 
 

@@ -95,6 +95,10 @@ def show_document(s: Summary, steps: list[HistoryEntry]) -> dict[str, Any]:
             "name": deadline.name,
             "due_on": deadline.due_on.isoformat(),
             "lapses_at": deadline.lapses_at.isoformat(),
+            "extended": deadline.extended,
+            "paused_at": deadline.paused_at.isoformat() if deadline.paused_at else None,
+            "held": deadline.held,
+            "derivation": list(s.derivation),
         },
         "history": [
             {
@@ -116,6 +120,7 @@ def show_lines(s: Summary, steps: list[HistoryEntry]) -> list[str]:
     lines = [f"{s.reference}  {s.business}  {s.complaint_type}  {s.state} ({label})"]
     if s.deadline:
         lines.append(f"pending: {s.deadline.name} due {s.deadline.due_on} (lapses {s.deadline.lapses_at.isoformat()})")
+        lines.extend(f"  how: {step}" for step in s.derivation)
     quirks = (steps[0].facts.get("details") or {}).get("quirks") if steps else None
     if quirks:
         lines.append(f"flagged: {quirks}")

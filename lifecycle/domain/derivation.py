@@ -1,0 +1,48 @@
+"""How a deadline was derived, in words: its start, length, the days it skipped, its pauses and extensions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+
+from .profile import Deadline, Profile
+
+
+def derivation(
+    profile: Profile, deadline: Deadline, complaint_type: str | None, entered: Mapping[str, datetime]
+) -> list[str]:
+    """The steps from the window's rule to `deadline`: one line each, the last one the date it is due."""
+    rule = profile.window_named(deadline.name, complaint_type)
+    if rule is None:
+        return [f"{deadline.name}: due {deadline.due_on}"]
+    unit = rule.counts.replace("_", " ")
+    counted = rule.counted_from or rule.state
+    begun = entered.get(counted) or entered.get(profile.rules.initial)
+    start = deadline.started or (profile.calendar.local_date(begun) if begun else None)
+    filed = entered.get(profile.rules.initial)
+    length = rule.length(profile.calendar.local_date(filed) if filed else None)
+    exact = unit == "business hours" and begun and not deadline.started
+    origin = f" from {begun.isoformat() if exact and begun else start} (entering {counted})"
+    lines = [f"{rule.name}: {length} {unit}{origin}" + (f", for {complaint_type}" if rule.types else "")]
+    if rule.versions and length != rule.days:
+        lines.append(f"the length in effect for complaints received on {start if filed is None else filed.date()}")
+    if start is not None and unit != "days":
+        lines.extend(_skipped(profile, start, deadline.due_on))
+    if deadline.held:
+        lines.append(f"paused: {deadline.held} {unit} added when it resumed (the time left was kept)")
+    if deadline.paused_at is not None:
+        lines.append(f"paused since {deadline.paused_at.isoformat()}: it does not lapse until resumed")
+    if deadline.extended:
+        lines.append(f"extended by {deadline.extended} {unit} (at most {rule.extend_max})")
+    lines.append(f"due {deadline.due_on}, lapses {deadline.lapses_at.isoformat()}")
+    return lines
+
+
+def _skipped(profile: Profile, start: date, due_on: date) -> list[str]:
+    """The days a business count passed over: weekends and public holidays by name."""
+    calendar = profile.calendar
+    days = calendar.skipped_days(start, due_on)
+    if not days:
+        return []
+    named = [f"{day} {calendar.holiday_name(day) or day.strftime('%a')}" for day in days]
+    return [f"skipped {len(days)} days that are not business days: {', '.join(named)}"]
