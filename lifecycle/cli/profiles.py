@@ -14,6 +14,7 @@ from ..domain.profile import Profile
 from ..domain.rules import simple_paths
 from ..profiles import available, find
 from ..profiles.files import all_problems, load
+from ..profiles.schema import ProfileSpec
 from .base import BAD_INPUT, fail
 
 
@@ -44,6 +45,21 @@ def shape(profile: Profile) -> str:
     rules = profile.rules
     paths = len(simple_paths(rules, first_final=True))
     return f"{len(rules.states)} states, {len(rules.rules)} rows, {len(profile.deadlines)} windows, {paths} paths"
+
+
+@profile_group.command("schema")
+def schema() -> None:
+    """Print the JSON Schema of profile files (docs/profile.schema.json is this output)."""
+    click.echo(schema_text(), nl=False)
+
+
+def schema_text() -> str:
+    """The JSON Schema of the profile file format, generated from its pydantic models."""
+    document = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        **ProfileSpec.model_json_schema(by_alias=True),
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 @profile_group.command("show")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
 from ..domain.profile import UNITS
 
@@ -13,7 +13,7 @@ from ..domain.profile import UNITS
 class Strict(BaseModel):
     """Unknown keys are errors, so a typo never passes silently."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, use_attribute_docstrings=True)
 
 
 def _listed(value: Any) -> Any:
@@ -21,11 +21,19 @@ def _listed(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
+Names = Annotated[
+    list[str],
+    BeforeValidator(_listed),
+    WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}),
+]
+"""A name, or a list of names."""
+
+
 class RowSpec(Strict):
     """One row of the rule table: `event` moves a complaint `from` one of some states `to` another."""
 
     event: str = Field(min_length=1)
-    from_: list[str] = Field(alias="from", min_length=1)
+    from_: Names = Field(alias="from", min_length=1)
     """The state or states the row leaves from (a list makes one row per state, in order)."""
     to: str = Field(min_length=1)
     guard: str | None = Field(None, pattern=r"^(not )?[a-z_][a-z0-9_]*$")
@@ -36,8 +44,6 @@ class RowSpec(Strict):
     """Facts the row records on the event, e.g. `{timely: false}`."""
     when: dict[str, str] = Field(default_factory=dict)
     """Options the row needs, e.g. `{second_response: always}`: the row is in the table only then."""
-
-    _listed = field_validator("from_", mode="before")(_listed)
 
 
 class VersionSpec(Strict):
@@ -69,15 +75,13 @@ class WindowSpec(Strict):
     """The state whose (last) entry starts the count (default: entering `state`)."""
     flags: bool = False
     """An expectation: the lapse flags the complaint overdue and leaves its state as it is."""
-    types: list[str] = Field(default_factory=list)
+    types: Names = Field(default_factory=list)
     """The complaint types the window is for; without: every other type."""
     versions: list[VersionSpec] = Field(default_factory=list)
     """Other lengths from a day on (complaints received on or after it), oldest first."""
-    pause: list[str] = Field(default_factory=list)
-    resume: list[str] = Field(default_factory=list)
+    pause: Names = Field(default_factory=list)
+    resume: Names = Field(default_factory=list)
     extend: ExtensionSpec | None = None
-
-    _listed = field_validator("pause", "resume", "types", mode="before")(_listed)
 
     @model_validator(mode="after")
     def _one_unit(self) -> WindowSpec:

@@ -38,3 +38,25 @@ def test_the_committed_diagram_matches_the_rule_table(name: str) -> None:
     assert replace_block(document, name, PROFILES[name]) == document, (
         f"docs/lifecycle.md is stale: run `lifecycle diagram --profile {name} --write docs/lifecycle.md`"
     )
+
+
+def test_the_committed_profile_json_schema_is_generated_from_the_pydantic_schema() -> None:
+    from lifecycle.cli.profiles import schema_text
+
+    committed = (ROOT / "docs" / "profile.schema.json").read_text(encoding="utf-8")
+    assert committed == schema_text(), "docs/profile.schema.json is stale: run `lifecycle profile schema > docs/...`"
+
+
+def test_every_bundled_profile_file_validates_against_the_committed_json_schema() -> None:
+    import json
+
+    import jsonschema
+    import yaml
+
+    from lifecycle.profiles import bundled_files
+    from lifecycle.profiles.lines import Loader
+
+    schema = json.loads((ROOT / "docs" / "profile.schema.json").read_text(encoding="utf-8"))
+    for path in bundled_files():
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)  # noqa: S506 (a SafeLoader)
+        jsonschema.validate(json.loads(json.dumps(data, default=str)), schema)
