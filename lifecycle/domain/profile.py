@@ -148,19 +148,25 @@ class Profile:
         """True when the window named `deadline` only flags the complaint overdue when it lapses."""
         return any(rule.flags for rule in self.deadlines if rule.name == deadline)
 
+    @cached_property
+    def _chosen(self) -> dict[tuple[str, str, str | None], DeadlineRule | None]:
+        return {}
+
     def window(self, state: str, complaint_type: str | None = None) -> DeadlineRule | None:
         """The window `state` gives a complaint of `complaint_type`: the one naming the type, else the general one."""
-        rules = self._windows_by_state.get(state)
-        if not rules:
-            return None
-        typed = next((r for r in rules if complaint_type in r.types), None) if complaint_type else None
-        return typed or next((r for r in rules if not r.types), None)
+        key = ("state", state, complaint_type)
+        if key not in self._chosen:
+            rules = self._windows_by_state.get(state, [])
+            self._chosen[key] = _pick(rules, complaint_type)
+        return self._chosen[key]
 
     def window_named(self, name: str, complaint_type: str | None = None) -> DeadlineRule | None:
         """The window called `name` for a complaint of `complaint_type`."""
-        rules = [r for r in self.deadlines if r.name == name]
-        typed = next((r for r in rules if complaint_type in r.types), None) if complaint_type else None
-        return typed or next((r for r in rules if not r.types), rules[0] if rules else None)
+        key = ("name", name, complaint_type)
+        if key not in self._chosen:
+            rules = [r for r in self.deadlines if r.name == name]
+            self._chosen[key] = _pick(rules, complaint_type) or (rules[0] if rules else None)
+        return self._chosen[key]
 
     def deadline(
         self,
@@ -231,6 +237,12 @@ class Profile:
                 f"unknown complaint type {complaint_type!r} for profile {self.name}; "
                 f"known: {', '.join(self.complaint_types)}"
             )
+
+
+def _pick(rules: list[DeadlineRule], complaint_type: str | None) -> DeadlineRule | None:
+    """The rule naming `complaint_type`, else the one for every type."""
+    typed = next((r for r in rules if complaint_type in r.types), None) if complaint_type else None
+    return typed or next((r for r in rules if not r.types), None)
 
 
 def parse_time(text: str) -> datetime | date:
