@@ -10,6 +10,7 @@ from .maintenance import erase, rebuild, verify
 from .profiles import profile_group
 from .reports import audit_command, export, report
 from .scenarios import diagram, replay_command
+from .whatif import whatif_command
 
 
 @click.group()
@@ -22,6 +23,7 @@ for command in (
     replay_command,
     diagram,
     profile_group,
+    whatif_command,
     report,
     import_group,
     rebuild,

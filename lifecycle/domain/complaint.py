@@ -262,14 +262,13 @@ class Complaint(Aggregate):
             rule = profile.rules.rule_for(state, deadline.event, {})
             if rule is None:  # a table that gives a state a deadline it cannot lapse
                 break
+            when = max(deadline.lapses_at, plan[-1].at if plan else self.last_at)  # one set already lapsed: at once
             if profile.flags(deadline.name):  # an expectation lapses once, into a flag, and no window follows
-                plan.append(
-                    Planned(deadline.event, deadline.lapses_at, CLOCK, rule.dest, None, {"window": deadline.name})
-                )
+                plan.append(Planned(deadline.event, when, CLOCK, rule.dest, None, {"window": deadline.name}))
                 break
             entries = entered_days(profile, self.entered, plan)
             following = seen(after_lapse(profile, rule.dest, deadline, entries, self.complaint_type), self.known_until)
-            plan.append(Planned(deadline.event, deadline.lapses_at, CLOCK, rule.dest, following))
+            plan.append(Planned(deadline.event, when, CLOCK, rule.dest, following))
             state, deadline = rule.dest, following
         return plan
 
