@@ -88,7 +88,7 @@ def _guard(spec: ProfileSpec, i: int, row: RowSpec, clock: set[str]) -> Iterator
         yield ("rows", i, "guard"), f"guard never satisfiable: the row marks {fact}: {row.marks[fact]}"
     for h, earlier in enumerate(spec.rows[:i]):
         shared = set(earlier.from_) & set(row.from_)
-        same_when = all(row.when.get(k, v) == v for k, v in earlier.when.items())
+        same_when = all(row.when.get(k) == v for k, v in earlier.when.items())
         if earlier.event == row.event and shared and same_when and earlier.guard in (None, row.guard):
             state = sorted(shared)[0]
             yield (
@@ -157,6 +157,7 @@ def _shape(spec: ProfileSpec) -> Iterator[Problem]:
     final = set(spec.closing) | set(spec.unpublished)
     choices = [[(name, c) for c in option.choices] for name, option in spec.options.items()]
     reached: set[str] = set()
+    ended: set[str] = set()
     for combination in product(*choices) if choices else [()]:
         options = {**defaults(spec), **dict(combination)}
         rules = table(spec, **options).rules
@@ -168,10 +169,13 @@ def _shape(spec: ProfileSpec) -> Iterator[Problem]:
                     seen.add(rule.dest)
                     frontier.append(rule.dest)
         reached |= seen
-        for state in seen - final:
+        for state in sorted((seen & set(spec.states)) - final - ended, key=spec.states.index):
             if not any(rule.source == state for rule in rules):
-                where = ("states", spec.states.index(state)) if state in spec.states else ()
-                yield where, f"dead end: {state!r} is not final (closing or unpublished) and no row leaves it"
+                ended.add(state)
+                yield (
+                    ("states", spec.states.index(state)),
+                    (f"dead end: {state!r} is not final (closing or unpublished) and no row leaves it"),
+                )
         if not any(state in final for state in seen):
             yield ("closing",), "no closing state can be reached"
     for i, state in enumerate(spec.states):

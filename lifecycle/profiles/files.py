@@ -41,10 +41,10 @@ def all_problems(path: Path | str) -> list[ProfileFileError]:
     try:
         spec = spec_of(path)
     except ProfileFileError as first:
-        data, node = read(path, ProfileFileError)
         try:
+            data, node = read(path, ProfileFileError)
             spec = ProfileSpec.model_validate(data)
-        except (ValidationError, TypeError):
+        except (ProfileFileError, ValidationError, TypeError):
             return [first]
         return [ProfileFileError(path, reason, line(node, where)) for where, reason in problems(spec)]
     return []

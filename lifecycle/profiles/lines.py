@@ -26,6 +26,16 @@ class FileError(LifecycleError):
 class Loader(yaml.SafeLoader):
     """YAML 1.2 booleans (a key named `on` stays a string); dates stay text for the schema to check."""
 
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        """A mapping; a key given twice is an error at its second place (YAML would keep the last silently)."""
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else id(key_node)
+            if key in seen and key != "<<":
+                raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
 
 Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag not in _LEFT_OUT]

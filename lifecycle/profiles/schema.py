@@ -110,12 +110,24 @@ class OptionSpec(Strict):
     choices: list[str] = Field(min_length=1)
     about: str | None = None
 
+    @model_validator(mode="after")
+    def _default_chosen(self) -> OptionSpec:
+        if self.default not in self.choices:
+            raise ValueError(f"default {self.default!r} is not one of the choices {', '.join(self.choices)}")
+        return self
+
 
 class WorkingHours(Strict):
     """When business hours are counted on business days, local time ("09:00" to "17:00")."""
 
     opens: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     closes: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+
+    @model_validator(mode="after")
+    def _in_order(self) -> WorkingHours:
+        if self.opens >= self.closes:
+            raise ValueError(f"opens ({self.opens}) must be before closes ({self.closes})")
+        return self
 
 
 class ProfileSpec(Strict):

@@ -169,11 +169,11 @@ BROKEN = {
     ),
     "unknown profile": (
         GOOD.replace("complaints:\n", "profile: fca\ncomplaints:\n", 1),
-        r"s\.yaml:2: profile: unknown profile 'fca'; known: bbb, cfpb",
+        r"s\.yaml:2: profile: unknown profile 'fca'; known: asic-rg271, bbb, cfpb, fca-disp",
     ),
     "unknown profile under its older name": (
         GOOD.replace("complaints:\n", "policy: fca\ncomplaints:\n", 1),
-        r"s\.yaml:2: policy: unknown profile 'fca'; known: bbb, cfpb",
+        r"s\.yaml:2: policy: unknown profile 'fca'; known: asic-rg271, bbb, cfpb, fca-disp",
     ),
 }
 
