@@ -225,9 +225,7 @@ def test_a_later_snapshot_is_observed_in_the_rerun(profiles: tuple[Profile, Prof
     assert compare(events, cfpb, shorter).after == Run(None, TIMELY, 1, 0)
 
 
-def test_another_version_of_a_profile_file_is_compared_like_its_configured_name(
-    app: Lifecycle, tmp_path: Path
-) -> None:
+def test_another_version_of_a_profile_file_is_compared_like_its_configured_name(app: Lifecycle, tmp_path: Path) -> None:
     """A copy of cfpb.yaml with a 10-day response window (same name: another version of the same profile)."""
     from lifecycle.profiles import BUNDLED
 
