@@ -138,6 +138,8 @@ def _windows(spec: ProfileSpec) -> Iterator[Problem]:
             for j, event in enumerate(getattr(w, key)):
                 if event not in events:
                     yield (*where, key, j), f"window {w.name}: {key} event {event!r} is the event of no row"
+        if w.flags and w.lapse != "overdue":  # the engine's flag event (Complaint.Overdue) is the one that flags
+            yield (*where, "lapse"), f"window {w.name} flags: its lapse must be 'overdue', not {w.lapse!r}"
         if w.pause and not w.resume:
             yield (*where, "pause"), f"window {w.name} pauses but nothing resumes it (give resume events)"
         if w.extend and not any(w.extend.event == r.event and w.state in r.from_ for r in spec.rows):

@@ -94,7 +94,7 @@ def as_of(
         params += businesses
     due = ResponseDue(known)
     return [
-        AsOf(*[*r[:5], due(r[3], r[4]), *r[5:13], int(r[13]), r[14]])
+        AsOf(*[*r[:5], due(r[3], r[4], r[2]), *r[5:13], int(r[13]), r[14]])
         for r in store.query(sql + " ORDER BY c.business, c.filed_at, c.reference", params)
     ]
 
@@ -116,14 +116,14 @@ class ResponseDue:
 
     def __init__(self, profiles: Mapping[str, Profile]) -> None:
         self.profiles = profiles
-        self.cache: dict[tuple[str, date], int | None] = {}
+        self.cache: dict[tuple[str, date, str | None], int | None] = {}
 
-    def __call__(self, profile_name: str, filed_at: int) -> int | None:
+    def __call__(self, profile_name: str, filed_at: int, complaint_type: str | None = None) -> int | None:
         profile = self.profiles[profile_name]
         filed_on = profile.calendar.local_date(moment(filed_at))
-        key = (profile_name, filed_on)
+        key = (profile_name, filed_on, complaint_type)
         if key not in self.cache:
-            self.cache[key] = micros(profile.response_due(filed_on))
+            self.cache[key] = micros(profile.response_due(filed_on, complaint_type))
         return self.cache[key]
 
 
