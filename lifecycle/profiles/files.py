@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from ..domain.profile import Profile
 from .build import profile
 from .checks import problems
-from .lines import FileError, line, read
+from .lines import FileError, line, read, validated
 from .schema import ProfileSpec
 
 
@@ -20,16 +20,7 @@ class ProfileFileError(FileError):
 def spec_of(path: Path | str) -> ProfileSpec:
     """The checked contents of a profile file; the first problem raises ProfileFileError with its line."""
     path = Path(path)
-    data, node = read(path, ProfileFileError)
-    if not isinstance(data, dict):
-        raise ProfileFileError(path, "a profile is a mapping with name, states, rows, ...", 1)
-    try:
-        spec = ProfileSpec.model_validate(data)
-    except ValidationError as error:
-        first = error.errors()[0]
-        loc = ["from" if p == "from_" else p for p in first["loc"]]
-        message = first["msg"].removeprefix("Value error, ")
-        raise ProfileFileError(path, f"{'.'.join(map(str, loc))}: {message}", line(node, loc)) from None
+    spec, node = validated(ProfileSpec, path, ProfileFileError, "a profile is a mapping with name, states, rows, ...")
     for where, reason in problems(spec):
         raise ProfileFileError(path, reason, line(node, where))
     return spec

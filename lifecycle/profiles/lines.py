@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
+from pydantic import BaseModel, ValidationError
 
 from ..domain.errors import LifecycleError
 
@@ -81,3 +82,21 @@ def line(node: Any, loc: Sequence[Any]) -> int | None:
             break
         found = node.start_mark.line + 1
     return found
+
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def validated(model: type[Model], path: Path, error: type[FileError], shape: str) -> tuple[Model, Any]:
+    """A YAML file read and validated by `model`, and its node tree; the first problem raises `error` with its
+    line (`shape` says what the file should be when it is not a mapping)."""
+    data, node = read(path, error)
+    if not isinstance(data, dict):
+        raise error(path, shape, 1)
+    try:
+        return model.model_validate(data), node
+    except ValidationError as problem:
+        first = problem.errors()[0]
+        loc = [str(p).removesuffix("_") if str(p) == "from_" else p for p in first["loc"]]
+        message = first["msg"].removeprefix("Value error, ")
+        raise error(path, f"{'.'.join(map(str, loc))}: {message}", line(node, loc)) from None

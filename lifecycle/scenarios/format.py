@@ -7,14 +7,14 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 
 from ..domain.errors import LifecycleError
 from ..domain.profile import Profile, parse_time
 from ..domain.profiles import configured, configured_name
 from ..profiles import PROFILES, is_file
 from ..profiles.files import load as load_profile
-from ..profiles.lines import FileError, keys, line, read
+from ..profiles.lines import FileError, keys, line, validated
 
 Moment = date | datetime
 
@@ -115,16 +115,7 @@ class Scenario(Strict):
 def load(path: Path | str, profiles: Mapping[str, Profile] = PROFILES) -> Scenario:
     """Read and validate one scenario file; raises ScenarioError naming the file and line."""
     path = Path(path)
-    data, node = read(path, ScenarioError)
-    if not isinstance(data, dict):
-        raise ScenarioError(path, "a scenario is a mapping with 'name' and 'complaints'", 1)
-    try:
-        scenario = Scenario.model_validate(data)
-    except ValidationError as error:
-        first = error.errors()[0]
-        loc = [str(p) for p in first["loc"]]
-        message = first["msg"].removeprefix("Value error, ")
-        raise ScenarioError(path, f"{'.'.join(loc)}: {message}", line(node, first["loc"])) from None
+    scenario, node = validated(Scenario, path, ScenarioError, "a scenario is a mapping with 'name' and 'complaints'")
     if is_file(scenario.profile):
         profiles = {**profiles, **_own_profile(scenario, path, node, profiles)}
     check(scenario, path, node, profiles)
