@@ -14,7 +14,8 @@ from ..domain.complaint import Complaint
 from ..domain.errors import InvalidInput, LifecycleError, UnknownComplaint
 from ..domain.profile import Profile
 from ..domain.profiles import resolve
-from ..profiles import available, find, is_file
+from ..profiles import available, is_file
+from ..profiles.files import load
 from ..stores import Stores
 from ..views import Projections
 
@@ -80,7 +81,7 @@ class Engine(Application[UUID]):
         if not is_file(spec):
             self.profile(spec)
             return spec
-        profile = find(spec, self.profiles)
+        profile = load(spec)
         self.profiles[profile.name] = profile
         return profile.name
 

@@ -260,7 +260,7 @@ def verdict(
     profile: Profile, window: Deadline | None, earliest: datetime, latest: datetime | None
 ) -> tuple[str, int | None]:
     """Timely when the response can only have come before the window lapsed, late when only at or after it."""
-    if window is None or getattr(window, "paused_at", None) is not None:
+    if window is None or window.paused_at is not None:
         return TIMELY, 0  # no window running that could lapse before the response
     if earliest >= window.lapses_at:
         return LATE, max((profile.calendar.local_date(earliest) - window.due_on).days, 0)

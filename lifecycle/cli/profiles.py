@@ -13,7 +13,8 @@ from ..domain.errors import LifecycleError
 from ..domain.profile import Profile
 from ..domain.rules import simple_paths
 from ..profiles import available, find
-from ..profiles.files import all_problems, load
+from ..profiles.build import profile as built
+from ..profiles.files import checked
 from ..profiles.schema import ProfileSpec
 from .base import BAD_INPUT, fail
 
@@ -29,13 +30,13 @@ def check(files: tuple[Path, ...]) -> None:
     """Check profile FILES: every problem as FILE:LINE: reason on stderr; exit 2 when any file has one."""
     bad = 0
     for path in files:
-        problems = all_problems(path)
+        spec, problems = checked(path)
         for problem in problems:
             click.echo(f"error: {problem}", err=True)
-        if problems:
+        if spec is None:
             bad += 1
             continue
-        profile = load(path)
+        profile = built(spec)
         click.echo(f"{path}: ok: profile {profile.name}, {shape(profile)}")
     sys.exit(BAD_INPUT if bad else 0)
 
@@ -99,13 +100,13 @@ def described(profile: Profile) -> dict[str, Any]:
     ]
     windows = []
     for w in profile.deadlines:
-        text = f"{w.days} {w.counts.replace('_', ' ')} in {w.state}"
+        text = f"{w.days} {w.unit.replace('_', ' ')} in {w.state}"
         text += f" from entering {w.counted_from}" if w.counted_from else ""
         text += f", then {w.lapse}" + (" (flags overdue)" if w.flags else "")
         text += f"; for {', '.join(sorted(w.types))}" if w.types else ""
         text += "".join(f"; {length} for complaints received from {day}" for day, length in w.versions)
         text += f"; paused by {', '.join(sorted(w.pause))}, resumed by {', '.join(sorted(w.resume))}" if w.pause else ""
         text += f"; extended by {w.extend} up to {w.extend_max}" if w.extend else ""
-        windows.append({"name": w.name, "state": w.state, "length": w.days, "unit": w.counts, "text": text})
+        windows.append({"name": w.name, "state": w.state, "length": w.days, "unit": w.unit, "text": text})
     paths = len(simple_paths(rules, first_final=True))
     return {"name": profile.name, "title": profile.title, "states": states, "windows": windows, "paths": paths}

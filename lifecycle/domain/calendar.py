@@ -68,11 +68,7 @@ class BusinessCalendar:
 
     def business_days_between(self, start: date, end: date) -> int:
         """How many business days d have start < d <= end: the inverse of `add_business_days`."""
-        count, day = 0, start
-        while day < end:
-            day += _ONE_DAY
-            count += self.is_business_day(day)
-        return count
+        return max(0, (end - start).days) - len(self.skipped_days(start, end))
 
     def skipped_days(self, start: date, end: date) -> list[date]:
         """The weekends and public holidays d with start < d <= end, in order: why a deadline moved."""

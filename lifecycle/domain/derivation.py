@@ -15,14 +15,14 @@ def derivation(
     rule = profile.window_named(deadline.name, complaint_type)
     if rule is None:
         return [f"{deadline.name}: due {deadline.due_on}"]
-    unit = rule.counts.replace("_", " ")
+    unit = rule.unit.replace("_", " ")
     counted = rule.counted_from or rule.state
     begun = entered.get(counted) or entered.get(profile.rules.initial)
     start = deadline.started or (profile.calendar.local_date(begun) if begun else None)
     filed = entered.get(profile.rules.initial)
     length = rule.length(profile.calendar.local_date(filed) if filed else None)
-    exact = unit == "business hours" and begun and not deadline.started
-    origin = f" from {begun.isoformat() if exact and begun else start} (entering {counted})"
+    exact = begun if unit == "business hours" and not deadline.started else None
+    origin = f" from {exact.isoformat() if exact else start} (entering {counted})"
     lines = [f"{rule.name}: {length} {unit}{origin}" + (f", for {complaint_type}" if rule.types else "")]
     if rule.versions and length != rule.days:
         lines.append(f"the length in effect for complaints received on {start if filed is None else filed.date()}")

@@ -45,13 +45,12 @@ class DeadlineRule:
     lapse: str
     days: int
     """The length in `unit` (a legacy name: business hours and months are counted here too)."""
-    business_days: bool = False
-    """Shorthand for `unit="business_days"` (kept for callers that build rules in code)."""
     counted_from: str | None = None
     """The state whose (last) entry starts the count; None: the state this window belongs to."""
     flags: bool = False
     """An expectation, not a limit: the lapse records the complaint as overdue and leaves its state as it is."""
     unit: str = "days"
+    """One of UNITS."""
     types: frozenset[str] = frozenset()
     """The complaint types this window is for (empty: every type no other window of the state names)."""
     versions: tuple[tuple[date, int], ...] = ()
@@ -64,11 +63,6 @@ class DeadlineRule:
     """An event that lengthens the window by the `days` it carries, ..."""
     extend_max: int = 0
     """... up to this many units in all."""
-
-    @property
-    def counts(self) -> str:
-        """The unit the window counts in."""
-        return "business_days" if self.business_days else self.unit
 
     def length(self, filed_on: date | None) -> int:
         """The window's length for a complaint received on `filed_on` (the latest version in effect then)."""
@@ -193,7 +187,7 @@ class Profile:
 
     def count(self, rule: DeadlineRule, start: date, length: int, at: datetime | None = None) -> Deadline:
         """The deadline of `rule` when `length` units are counted from `start` (from `at` in business hours)."""
-        unit = rule.counts
+        unit = rule.unit
         if unit == "business_hours":
             lapses_at = self.calendar.add_business_hours(at or self.calendar.start_of(start), length)
             return Deadline(rule.name, rule.lapse, self.calendar.local_date(lapses_at), lapses_at)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from .errors import InvalidInput
@@ -71,14 +71,14 @@ def resumed(profile: Profile, rule: DeadlineRule, current: Deadline, at: datetim
     """`current`, paused, restarted at `at` with the time it had left when it paused."""
     assert current.paused_at is not None
     calendar = profile.calendar
-    if rule.counts == "business_hours":
+    if rule.unit == "business_hours":
         left = calendar.business_time_between(current.paused_at, current.lapses_at)
         lapses_at = calendar.add_business_time(max(at, current.paused_at), left)
         held = round(calendar.business_time_between(current.lapses_at, lapses_at) / 3600)
         due_on = calendar.local_date(lapses_at)
         return replace(current, due_on=due_on, lapses_at=lapses_at, paused_at=None, held=current.held + held)
     paused_on, resumed_on = calendar.local_date(current.paused_at), calendar.local_date(at)
-    if rule.counts == "business_days":
+    if rule.unit == "business_days":
         left = calendar.business_days_between(paused_on, current.due_on)
         due_on = calendar.add_business_days(resumed_on, left)
         held = calendar.business_days_between(current.due_on, due_on)
@@ -92,7 +92,7 @@ def extended(
     profile: Profile, rule: DeadlineRule, current: Deadline, days: Any, reference: str, event: str
 ) -> Deadline:
     """`current` lengthened by `days` units, refused beyond the window's bound."""
-    unit = rule.counts.replace("_", " ")
+    unit = rule.unit.replace("_", " ")
     if not isinstance(days, int) or isinstance(days, bool) or days < 1:
         raise InvalidInput(f"complaint {reference}: '{event}' needs days: the {unit} it extends {rule.name} by")
     if current.extended + days > rule.extend_max:
@@ -101,14 +101,5 @@ def extended(
             f"complaint {reference}: '{event}' extends {rule.name} by at most {rule.extend_max} {unit} in all "
             f"({left} left), not {days}"
         )
-    calendar = profile.calendar
-    if rule.counts == "business_hours":
-        lapses_at = calendar.add_business_hours(current.lapses_at, days)
-        due_on = calendar.local_date(lapses_at)
-    else:
-        if rule.counts == "business_days":
-            due_on = calendar.add_business_days(current.due_on, days)
-        else:
-            due_on = current.due_on + timedelta(days=days)
-        lapses_at = calendar.after(due_on)
-    return replace(current, due_on=due_on, lapses_at=lapses_at, extended=current.extended + days)
+    longer = profile.count(rule, current.due_on, days, at=current.lapses_at)
+    return replace(current, due_on=longer.due_on, lapses_at=longer.lapses_at, extended=current.extended + days)

@@ -54,8 +54,12 @@ def read(path: Path, error: type[FileError] = FileError) -> tuple[Any, Any]:
     except (OSError, UnicodeDecodeError) as problem:
         raise error(path, f"cannot read: {problem}") from None
     try:
-        node = yaml.compose(text, Loader=Loader)
-        data = yaml.load(text, Loader=Loader)  # noqa: S506 (a SafeLoader)
+        loader = Loader(text)  # parsed once: the node tree gives the lines, the data is constructed from it
+        try:
+            node = loader.get_single_node()
+            data = None if node is None else loader.construct_document(node)
+        finally:
+            loader.dispose()
     except yaml.YAMLError as problem:
         mark = getattr(problem, "problem_mark", None)
         reason = getattr(problem, "problem", None) or str(problem)
