@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
+from typing import Any
 
 from lifecycle import BBB, Lifecycle
 
@@ -36,9 +37,8 @@ def populate(app: Lifecycle, count: int, seed: int = 7, advance: bool = True) ->
             if not allowed:
                 break
             event = rng.choice(allowed)
-            app.record(
-                ref, event, at, f"note {number}", **({"good_faith": rng.random() < 0.5} if event == "reviewed" else {})
-            )
+            facts: dict[str, Any] = {"good_faith": rng.random() < 0.5} if event == "reviewed" else {}
+            app.record(ref, event, at, f"note {number}", **facts)
     if advance:
         app.advance(start + timedelta(days=800))
     return refs

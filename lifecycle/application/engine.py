@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import getpass
+import os
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -12,6 +14,7 @@ from eventsourcing.persistence import JSONTranscoder, Mapper, RecordConflictErro
 
 from ..domain.complaint import Complaint
 from ..domain.errors import InvalidInput, LifecycleError, UnknownComplaint
+from ..domain.planned import Who
 from ..domain.profile import Profile
 from ..domain.profiles import resolve
 from ..profiles import available, is_file
@@ -27,6 +30,19 @@ class ConcurrentChange(LifecycleError):
     """Another writer kept changing the complaint; the command was not recorded."""
 
 
+def principal(by: str | None) -> str:
+    """Who records events: `by`, else $LIFECYCLE_USER, else the operating system's user."""
+    found = by or os.environ.get("LIFECYCLE_USER")
+    if found is None:
+        try:
+            found = getpass.getuser()
+        except (OSError, KeyError):  # no user name in a bare container
+            found = f"uid {os.getuid()}"
+    if not found.strip():
+        raise InvalidInput("who records events (by, LIFECYCLE_USER) cannot be blank")
+    return found
+
+
 class Engine(Application[UUID]):
     """Complaints as event-sourced aggregates, stored with their keys and views, run by their profiles."""
 
@@ -35,8 +51,13 @@ class Engine(Application[UUID]):
         db: str | None = None,
         profiles: Mapping[str, Profile] | None = None,
         default_profile: str = "bbb",
+        by: str | None = None,
+        create: bool = True,
     ) -> None:
-        self.stores = Stores(db)
+        self.by = principal(by)
+        self.run: str | None = None
+        """What the clock's steps are recorded by: the command line that ran (default: the method called)."""
+        self.stores = Stores(db, create=create)
         self.database, self.tables, self.keys = self.stores.database, self.stores.tables, self.stores.keys
         super().__init__(env=self.database.env)
         self.profiles = dict(profiles or available())
@@ -87,7 +108,18 @@ class Engine(Application[UUID]):
 
     def moment(self, value: Moment, end: bool = False) -> datetime:
         """An aware moment in the default profile's zone; a bare date means its start (its end if `end`)."""
-        return self.profile(self.default_profile).instant(value, end=end)
+        return self.at(self.profile(self.default_profile), value, end)
+
+    @staticmethod
+    def at(profile: Profile, value: Moment, end: bool = False) -> datetime:
+        """An aware moment of `profile`, refused outside its plausible dates."""
+        return profile.plausible(profile.instant(value, end=end), datetime.now(UTC))
+
+    def who(self, by: str | None, method: str) -> Who:
+        """Who records: `by` or the application's principal; the clock's steps name the run (or the method)."""
+        if by is not None and not by.strip():
+            raise InvalidInput("who records an event (by) cannot be blank")
+        return Who(by or self.by, self.run or f"Lifecycle.{method}")
 
     def get(self, reference: str) -> Complaint:
         """The complaint with this reference."""

@@ -10,7 +10,7 @@ from typing import Any
 from ..domain.profile import Deadline
 
 HIDDEN = {"originator_id", "originator_version", "timestamp", "originator_topic"}
-SHOWN = {"at", "actor", "text", "deadline", "timing"}
+SHOWN = {"at", "actor", "text", "deadline", "timing", "by"}
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,8 @@ class HistoryEntry:
     facts: Mapping[str, Any]
     timing: str | None = None
     """None when `at` is exact; else how much of it is known: see domain.planned.TIMINGS."""
+    by: str | None = None
+    """Who recorded it (an operator or a system; the clock's steps name the run); None in stores before 0.2."""
 
 
 @dataclass(frozen=True)
@@ -60,9 +62,9 @@ def entries(events: Iterable[Any]) -> list[HistoryEntry]:
         name = payload.pop("event", None) or getattr(type(e), "name", "") or "filed"
         nested = payload.pop("facts", None) or {}  # a generic event keeps its facts in one field
         facts = {**{k: v for k, v in payload.items() if k not in SHOWN}, **nested}
-        text, timing = getattr(e, "text", None), getattr(e, "timing", None)
+        text, timing, by = getattr(e, "text", None), getattr(e, "timing", None), getattr(e, "by", None)
         found.append(
-            HistoryEntry(e.originator_version, name, e.at, e.timestamp, e.actor, before, after, text, facts, timing)
+            HistoryEntry(e.originator_version, name, e.at, e.timestamp, e.actor, before, after, text, facts, timing, by)
         )
         before = after
     return found

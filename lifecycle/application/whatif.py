@@ -38,7 +38,7 @@ TIMELY, LATE, UNDETERMINED = "timely", "late", "undetermined"
 BATCH = 10_000
 """Notifications read from the log at a time."""
 NOT_FACTS = {"originator_id", "originator_version", "timestamp", "at", "actor", "text", "state", "deadline"}
-NOT_FACTS |= {"timing", "event", "facts", "known_until", "window"}
+NOT_FACTS |= {"timing", "event", "facts", "known_until", "window", "by"}
 """A step's fields that are not facts a command passes on."""
 FILING = ("timing", "details", "known_until")
 """The filing's facts a re-filing takes besides its reference, business, type and time."""
@@ -189,7 +189,7 @@ def rerun(events: Sequence[Any], profile: Profile, until: datetime) -> list[Any]
     """The complaint re-filed, its events but the clock's re-recorded under `profile` and the clock run to
     `until`: the new events, never saved. Raises the domain's error when the profile refuses one."""
     filed = events[0]
-    filing = {name: getattr(filed, name, None) for name in FILING}  # no personal text
+    filing: dict[str, Any] = {name: getattr(filed, name, None) for name in FILING}  # no personal text
     complaint = Complaint.file(profile, filed.reference, filed.business, filed.complaint_type, filed.at, **filing)
     commands = {rule.recorded_as: rule.event for rule in profile.rules.rules if rule.recorded_as}
     marked = {fact for rule in profile.rules.rules for fact, _ in rule.marks}

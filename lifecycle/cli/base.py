@@ -1,13 +1,14 @@
-"""What every command shares: the --db option, one-line errors with exit 2, data to stdout or a file."""
+"""What every command shares: --db and --by, one-line errors with their exit codes, data to stdout or a file."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 import psycopg
@@ -15,47 +16,97 @@ from eventsourcing.persistence import PersistenceError
 
 from ..application import Lifecycle
 from ..domain.errors import LifecycleError
+from ..stores.database import masked
 
-BAD_INPUT = 2
+PARTIAL, BAD_INPUT, FAILURE = 1, 2, 3
+"""Exit codes besides 0: done in part, bad input (nothing recorded), the database or an internal failure."""
 db_option = click.option(
     "--db",
     envvar="LIFECYCLE_DB",
+    show_envvar=True,
     default="lifecycle.db",
     show_default=True,
     help="Database: a SQLite file, sqlite:///path, postgresql://... or memory://.",
 )
+by_option = click.option(
+    "--by",
+    "by",
+    envvar="LIFECYCLE_USER",
+    show_envvar=True,
+    help="Who records the events (an operator or a system); default: the operating system's user.",
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (UTC times, the zone's name beside).")
+COUNT = click.IntRange(1, 1_000_000)
+"""A number of rows a command lists."""
 
 
-def fail(message: str) -> NoReturn:
-    """One line on stderr and exit 2: the input was bad."""
-    click.echo(f"error: {message}", err=True)
-    sys.exit(BAD_INPUT)
+def fail(message: str, code: int = BAD_INPUT) -> NoReturn:
+    """One line on stderr, secrets masked, and exit `code` (2: the input was bad)."""
+    click.echo(f"error: {masked(message).splitlines()[0] if message else 'failed'}", err=True)
+    sys.exit(code)
 
 
 def emit(text: str, out: Path | None, note: str) -> None:
-    """Data to stdout, or to `out` with a note on stderr."""
+    """Data to stdout, or to `out` with a note on stderr; a file that cannot be written is refused first."""
     if out is None:
         click.echo(text, nl=False)
         return
-    out.write_text(text, encoding="utf-8")
+    try:
+        out.write_text(text, encoding="utf-8", newline="\n")
+    except OSError as error:
+        fail(f"cannot write {out}: {error.strerror or error}")
     click.echo(note, err=True)
 
 
+def writable(out: Path | None) -> None:
+    """Refuse, before any work, an output file whose folder does not exist or cannot be written."""
+    if out is not None and not out.parent.is_dir():
+        fail(f"cannot write {out}: no folder {out.parent}")
+    if out is not None and out.is_dir():
+        fail(f"cannot write {out}: it is a folder")
+
+
+def print_json(document: Any) -> None:
+    """A JSON document on stdout, ending with a newline."""
+    click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+
+
+def exclusive(**flags: bool) -> None:
+    """Refuse flags that cannot go together."""
+    given = [f"--{name.replace('_', '-')}" for name, on in flags.items() if on]
+    if len(given) > 1:
+        fail(f"{' and '.join(given)} cannot go together: choose one")
+
+
+def command_line() -> str:
+    """The command that runs, as the clock's steps name it: `lifecycle advance --to 2026-11-24` (no --db)."""
+    words, skip = ["lifecycle"], False
+    for word in sys.argv[1:]:
+        if skip or word.startswith("--db="):
+            skip = False
+            continue
+        skip = word == "--db"
+        if not skip:
+            words.append(word)
+    return masked(" ".join(words))[:200]
+
+
 @contextmanager
-def engine(db: str) -> Iterator[Lifecycle]:
-    """An application on `db`; bad input becomes a one-line error."""
+def engine(db: str, create: bool = False, by: str | None = None) -> Iterator[Lifecycle]:
+    """An application on `db` (opened, not created, unless `create`); bad input becomes a one-line error (exit
+    2), a database failure one line with exit 3."""
     try:
-        app = Lifecycle(db)
+        app = Lifecycle(db, by=by, create=create)
     except LifecycleError as error:
         fail(str(error))
-    except Exception as error:  # the database cannot be reached or read
-        fail(f"cannot open database {db}: {error}".splitlines()[0])
+    except (sqlite3.Error, psycopg.Error, PersistenceError, OSError) as error:  # cannot be reached or read
+        fail(f"cannot open database {db}: {error}")
+    app.run = command_line()
     try:
         yield app
     except LifecycleError as error:
         fail(str(error))
     except (sqlite3.Error, psycopg.Error, PersistenceError) as error:
-        click.echo(f"error: database {db}: {error}".splitlines()[0], err=True)
-        sys.exit(1)
+        fail(f"database {db}: {error}", FAILURE)
     finally:
         app.close()

@@ -12,7 +12,7 @@ import click
 from ..domain.errors import LifecycleError
 from ..importers.cfpb.export import BadRow, FlaggedRow, parse_date
 from ..importers.cfpb.importer import Importer, ImportResult, check
-from .base import db_option, engine, fail
+from .base import PARTIAL, by_option, db_option, engine, fail
 from .render.imports import import_line
 
 
@@ -36,8 +36,11 @@ def import_group() -> None:
     show_default=True,
     help="The profile to import under: cfpb, a configured one (cfpb:response=10) or a file with the cfpb events.",
 )
+@by_option
 @db_option
-def import_cfpb(paths: tuple[Path, ...], as_json: bool, as_of: str | None, profile: str, db: str) -> None:
+def import_cfpb(
+    paths: tuple[Path, ...], as_json: bool, as_of: str | None, profile: str, by: str | None, db: str
+) -> None:
     """Import CFPB complaint exports (every published layout); importing a file again records nothing new.
 
     Each file is a snapshot: its history is known up to its day (--as-of, or the newest day the file
@@ -45,14 +48,23 @@ def import_cfpb(paths: tuple[Path, ...], as_json: bool, as_of: str | None, profi
     received day, a short row, an 'Untimely response' marked timely, a dispute the rules cannot take) are
     listed on stderr as FILE:LINE: warning: ...; rows that cannot be imported as FILE:LINE: reason.
     Exit 0 when every row imported (warnings or not), 1 when some were refused, 2 when a file is not an
-    export at all or the date is not one (then nothing is recorded)."""
+    export at all, not text (a file neither UTF-8 nor cp1252) or the date is not one (then nothing is recorded).
+    Every event is recorded by --by, via this command line.
+
+    \b
+    Example:
+      lifecycle import cfpb complaints.csv --by intake-robot --json
+    """
     try:
-        check(paths)
+        encodings = check(paths)
         day = parse_date(as_of) if as_of is not None else None
     except LifecycleError as error:
         fail(str(error))
     total = sum(path.stat().st_size for path in paths)
-    with engine(db) as app, click.progressbar(length=total, label="importing", file=sys.stderr) as bar:
+    with (
+        engine(db, create=True, by=by) as app,
+        click.progressbar(length=total, label="importing", file=sys.stderr) as bar,
+    ):
 
         def report_rate(progress: ImportResult) -> None:
             elapsed = time.perf_counter() - started
@@ -62,7 +74,7 @@ def import_cfpb(paths: tuple[Path, ...], as_json: bool, as_of: str | None, profi
 
         started, shown = time.perf_counter(), [0.0]
         importer = Importer(app, profile=app.profile(app.use(profile)))
-        result = importer.run(list(paths), progress=bar.update, on_batch=report_rate, as_of=day)
+        result = importer.run(list(paths), progress=bar.update, on_batch=report_rate, as_of=day, encodings=encodings)
     order = {str(path): number for number, path in enumerate(paths)}
     notes: list[BadRow | FlaggedRow] = [*result.bad, *result.warnings]
     for note in sorted(notes, key=lambda n: (order.get(n.path, 0), n.line)):
@@ -71,4 +83,4 @@ def import_cfpb(paths: tuple[Path, ...], as_json: bool, as_of: str | None, profi
         click.echo(json.dumps(result.as_dict(), indent=2))
     else:
         click.echo(import_line(result))
-    sys.exit(1 if result.bad else 0)
+    sys.exit(PARTIAL if result.bad else 0)

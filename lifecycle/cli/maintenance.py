@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from .base import db_option, engine
+from .base import PARTIAL, db_option, engine, fail, json_option, print_json
 
 
 @click.command()
@@ -17,38 +17,75 @@ from .base import db_option, engine
     show_default=True,
     help="Which view; 'all' leaves the hash chain alone (rebuilding it accepts the log as it is now).",
 )
+@json_option
 @db_option
-def rebuild(view: str, db: str) -> None:
-    """Recompute views from scratch from the notification log."""
+def rebuild(view: str, as_json: bool, db: str) -> None:
+    """Recompute views from scratch from the notification log.
+
+    \b
+    Example:
+      lifecycle rebuild --view report
+    """
+    counts: dict[str, int] = {}
     with engine(db) as app:
         total = app.recorder.max_notification_id() or 0
-        projectors = app.projections.by_name()
-        for name, projector in projectors.items():
+        for name, projector in app.projections.by_name().items():
             if view != name and (view != "all" or name == "chain"):
                 continue
             with click.progressbar(length=total, label=f"rebuilding {name}", file=sys.stderr, show_pos=True) as bar:
-                count = projector.rebuild(progress=bar.update)
-            click.echo(f"{name}: {count} events", err=True)
+                counts[name] = projector.rebuild(progress=bar.update)
+            click.echo(f"{name}: {counts[name]} events", err=True)
+    if as_json:
+        print_json({"views": counts})
 
 
 @click.command()
+@json_option
 @db_option
-def verify(db: str) -> None:
-    """Recompute the hash chain over every recorded event; name the first broken link."""
+def verify(as_json: bool, db: str) -> None:
+    """Recompute the hash chain over every recorded event; name the first broken link (exit 1 when broken).
+
+    \b
+    Example:
+      lifecycle verify --db postgresql://lifecycle@db.example/complaints
+    """
     with engine(db) as app:
         checked, broken = app.verify()
-    if broken:
+    if as_json:
+        print_json({"links": checked, "intact": broken is None, "broken": broken})
+    elif broken:
         click.echo(f"BROKEN after {checked} good links: {broken}", err=True)
-        sys.exit(1)
-    click.echo(f"{checked} links verified; the chain is intact")
+    else:
+        click.echo(f"{checked} links verified; the chain is intact")
+    if broken:
+        sys.exit(PARTIAL)
 
 
 @click.command()
 @click.option("--ref", "reference", help="Erase this complaint's personal data.")
 @click.option("--consumer", help="Erase the personal data of every complaint of this consumer.")
+@click.option("--yes", is_flag=True, help="Do not ask; required when not on a terminal.")
+@json_option
 @db_option
-def erase(reference: str | None, consumer: str | None, db: str) -> None:
-    """Make personal data unreadable everywhere by destroying its keys; the history stays verifiable."""
+def erase(reference: str | None, consumer: str | None, yes: bool, as_json: bool, db: str) -> None:
+    """Make personal data unreadable everywhere by destroying its keys; the history stays verifiable.
+
+    Lists the complaints whose names and texts will be destroyed, then asks (on a terminal) or needs --yes.
+
+    \b
+    Example:
+      lifecycle erase --consumer "Jane Doe" --yes
+    """
     with engine(db) as app:
-        count = app.erase(reference, consumer)
-    click.echo(f"erased the personal data of {count} complaint(s)")
+        doomed = app.erasable(reference, consumer)
+        for ref in doomed:
+            click.echo(f"will erase the personal data of {ref}", err=True)
+        if doomed and not yes:
+            if not sys.stdin.isatty():
+                fail(f"erase destroys the personal data of {len(doomed)} complaint(s) for good: add --yes")
+            click.confirm(f"Destroy the personal data of {len(doomed)} complaint(s) for good?", abort=True, err=True)
+        count = app.erase(reference, consumer) if doomed else 0
+    if as_json:
+        print_json({"erased": count, "complaints": doomed})
+    else:
+        click.echo(f"erased the personal data of {count} complaint(s)")

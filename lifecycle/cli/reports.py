@@ -7,10 +7,12 @@ from pathlib import Path
 
 import click
 
-from .base import db_option, emit, engine, fail
-from .render.audit import audit_csv, audit_line
+from .base import COUNT, db_option, emit, engine, exclusive, fail, json_option, print_json, writable
+from .render.audit import audit_csv, audit_document, audit_line
 from .render.complaint import event_documents
 from .render.report import as_csv, as_html, as_json, as_table
+
+MAX_YEARS = 100
 
 
 @click.command()
@@ -24,6 +26,7 @@ from .render.report import as_csv, as_html, as_json, as_table
     show_default=True,
     help="Output format.",
 )
+@click.option("--json", "as_json_", is_flag=True, help="The same as --format json.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of stdout.")
 @click.option(
     "--years",
@@ -40,11 +43,28 @@ from .render.report import as_csv, as_html, as_json, as_table
 )
 @db_option
 def report(
-    business: str | None, as_of: str | None, fmt: str, out: Path | None, years: str, window: str, db: str
+    business: str | None,
+    as_of: str | None,
+    fmt: str,
+    as_json_: bool,
+    out: Path | None,
+    years: str,
+    window: str,
+    db: str,
 ) -> None:
-    """Business profile figures from the event history: counts, breakdowns, response habits."""
-    if years != "all" and not years.isdigit():
-        fail(f"--years takes a number of years or 'all', not {years!r}")
+    """Business profile figures from the event history: counts, breakdowns, response habits.
+
+    \b
+    Examples:
+      lifecycle report --years all --business "acme retail"
+      lifecycle report --format html --out report.html
+    """
+    if as_json_ and fmt not in ("table", "json"):
+        fail(f"--json and --format {fmt} cannot go together: choose one")
+    fmt = "json" if as_json_ else fmt
+    if years != "all" and not (years.isdigit() and 1 <= int(years) <= MAX_YEARS):
+        fail(f"--years takes a number of years from 1 to {MAX_YEARS} or 'all', not {years!r}")
+    writable(out)
     with engine(db) as app:
         result = app.report(business, as_of, None if years == "all" else int(years), window)
     if business is not None and not result.businesses and result.unattributed is None:
@@ -57,11 +77,12 @@ def report(
 @click.option("--type", "complaint_type", help="Only this complaint type.")
 @click.option("--event", help="Only this event (responded, reopened, reply_deadline_lapsed, ...).")
 @click.option("--actor", type=click.Choice(["consumer", "business", "bureau", "clock"]), help="Only this actor.")
+@click.option("--by", "by", help="Only events this operator or system recorded (with the clock runs it started).")
 @click.option("--status", help="Only complaints whose status now is this (Open, Resolved, ..., Declined).")
 @click.option("--since", help="Effective time from (date or ISO date-time).")
 @click.option("--until", help="Effective time up to (a date means its end).")
-@click.option("--limit", default=100, show_default=True, type=click.IntRange(min=1))
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--limit", default=100, show_default=True, type=COUNT, help="At most this many events.")
+@json_option
 @click.option("--csv", "as_csv_", is_flag=True, help="Print CSV.")
 @db_option
 def audit_command(
@@ -69,6 +90,7 @@ def audit_command(
     complaint_type: str | None,
     event: str | None,
     actor: str | None,
+    by: str | None,
     status: str | None,
     since: str | None,
     until: str | None,
@@ -77,7 +99,14 @@ def audit_command(
     as_csv_: bool,
     db: str,
 ) -> None:
-    """Events across complaints that match every filter, newest first."""
+    """Events across complaints that match every filter, newest first: who recorded what, when.
+
+    \b
+    Examples:
+      lifecycle audit --business "acme retail" --since 2024-01-01 --csv
+      lifecycle audit --by alice --json
+    """
+    exclusive(json=as_json, csv=as_csv_)
     with engine(db) as app:
         entries = app.audit(
             limit=limit,
@@ -85,13 +114,15 @@ def audit_command(
             complaint_type=complaint_type,
             event=event,
             actor=actor,
+            by=by,
             status=status,
             since=since,
             until=until,
         )
-    rows = [e.as_dict() for e in entries]
+        zones = {e.profile: app.profile(e.profile).timezone for e in entries}
+    rows = [audit_document(e, zones[e.profile]) for e in entries]
     if as_json:
-        click.echo(json.dumps({"events": rows}, indent=2))
+        print_json({"events": rows})
     elif as_csv_:
         click.echo(audit_csv(rows), nl=False)
     else:
@@ -103,11 +134,25 @@ def audit_command(
 @click.command()
 @click.option("--unredacted", is_flag=True, help="Include personal data instead of asterisks.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of stdout.")
+@click.option("--json", "as_json", is_flag=True, help='One JSON document ({"events": [...]}) instead of JSON lines.')
 @db_option
-def export(unredacted: bool, out: Path | None, db: str) -> None:
-    """Every event of every complaint as JSON lines, personal data redacted by default."""
+def export(unredacted: bool, out: Path | None, as_json: bool, db: str) -> None:
+    """Every event of every complaint as JSON lines (the fields of `history --json`), personal data redacted
+    by default.
+
+    \b
+    Example:
+      lifecycle export --out events.jsonl
+    """
+    writable(out)
+    events = []
     with engine(db) as app:
-        lines = []
         for reference in app.references():
-            lines += [json.dumps(e) for e in event_documents(reference, app.history(reference), unredacted)]
-    emit("".join(f"{line}\n" for line in lines), out, f"wrote {len(lines)} events to {out}")
+            steps = app.history(reference)
+            zone = app.profile(str(steps[0].facts["profile"])).timezone
+            events += event_documents(reference, steps, unredacted, zone)
+    if as_json:
+        text = json.dumps({"events": events}, indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in events)
+    emit(text, out, f"wrote {len(events)} events to {out}")

@@ -43,7 +43,7 @@ def replay_command(paths: tuple[Path, ...], db: str, profiles: tuple[Path, ...],
     files = find(paths)
     if not files:
         fail(f"no scenario files (*.yaml, *.yml) under {', '.join(map(str, paths))}")
-    with engine(db) as app:
+    with engine(db, create=True) as app:
         for file in profiles:
             app.use(str(file))
         for path in files:

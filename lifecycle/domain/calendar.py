@@ -22,6 +22,12 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, (following - _ONE_DAY).day))
 
 
+def whole_day(moment: datetime) -> bool:
+    """True when a local time stands for a day's start or its end (the last microsecond), not a clock reading."""
+    local = moment.time().replace(tzinfo=None)
+    return local in (time(0), time(23, 59, 59, 999999))
+
+
 def _utc(moment: datetime) -> datetime:
     """`moment` in UTC, where aware datetimes subtract by elapsed time; a naive one is refused."""
     if moment.utcoffset() is None:

@@ -9,7 +9,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from .errors import InvalidInput, OutOfOrder
-from .planned import Planned, check_timing, checked, entered_days, seen, state_window
+from .planned import NOBODY, Planned, Who, check_timing, checked, entered_days, seen, state_window
 from .profile import Deadline, Profile
 from .rules import CLOCK
 from .windows import after_lapse, next_window
@@ -42,20 +42,12 @@ class Complaint(Aggregate):
         timing: str | None = None,
         details: dict[str, str] | None = None,
         known_until: datetime | None = None,
+        by: str | None = None,
     ) -> None:
-        self.reference = reference
-        self.profile = profile
-        self.business = business
-        self.complaint_type = complaint_type
-        self.filed_at = at
-        self.last_at = at
-        self.state = state
-        self.entered = {state: at}
-        self.details = details
-        self.deadline = deadline
-        self.consumer = consumer
-        self.text = text
-        self.desired_outcome = desired_outcome
+        self.reference, self.profile, self.business, self.complaint_type = reference, profile, business, complaint_type
+        self.filed_at = self.last_at = at
+        self.state, self.entered, self.deadline, self.details = state, {state: at}, deadline, details
+        self.consumer, self.text, self.desired_outcome = consumer, text, desired_outcome
         self.overdue: str | None = None
         self.known_until = known_until
 
@@ -69,6 +61,8 @@ class Complaint(Aggregate):
         deadline: Deadline | None
         timing: str | None
         """None when `at` is exact; else how much of it is known (see TIMINGS)."""
+        by: str | None
+        """Who recorded it: an operator or a system; the clock's steps name the run (None before 0.2)."""
         name: ClassVar[str] = ""
 
         def apply(self, aggregate: Any) -> None:
@@ -188,6 +182,7 @@ class Complaint(Aggregate):
         timing: str | None = None,
         details: dict[str, str] | None = None,
         known_until: datetime | None = None,
+        who: Who = NOBODY,
     ) -> Complaint:
         """File a complaint in the initial state with its first window (`known_until`: how far a snapshot knows)."""
         if not reference.strip() or not business.strip():
@@ -210,6 +205,7 @@ class Complaint(Aggregate):
             timing=timing,
             details=details,
             known_until=known_until,
+            by=who.by,
         )
 
     def record(
@@ -219,6 +215,7 @@ class Complaint(Aggregate):
         at: datetime,
         text: str | None = None,
         timing: str | None = None,
+        who: Who = NOBODY,
         **facts: Any,
     ) -> None:
         """Record `name` at `at`, after every deadline that lapses by then; all or nothing."""
@@ -234,24 +231,23 @@ class Complaint(Aggregate):
         window = next_window(profile, current, rule.dest, name, at, entries, self.complaint_type, facts, self.reference)
         deadline = seen(window, self.known_until)
         plan.append(Planned(rule.recorded_as or name, at, actor, rule.dest, deadline))
-        self._apply(plan, text, facts, timing)
+        self._apply(plan, text, facts, timing, who)
 
-    def advance(self, profile: Profile, to: datetime) -> int:
-        """Record every deadline that lapses up to `to`, in time order; returns how many."""
+    def advance(self, profile: Profile, to: datetime, who: Who = NOBODY) -> list[str]:
+        """Record every deadline that lapses up to `to`, in time order; returns the events recorded."""
         plan = self.lapses(profile, to)
-        self._apply(plan, None, {}, None)
-        return len(plan)
+        self._apply(plan, None, {}, None, who)
+        return [step.event for step in plan]
 
-    def observe(self, profile: Profile, known_until: datetime) -> None:
+    def observe(self, profile: Profile, known_until: datetime, who: Who = NOBODY) -> None:
         """A later snapshot knows the history up to `known_until`: record it at the last event, window re-seen."""
         if self.known_until is None or known_until <= self.known_until:
             return
         at = self.last_at
         window = self.deadline or state_window(profile, self.state, self.entered, self.overdue, self.complaint_type)
         deadline = seen(window, known_until, after=at)
-        self._apply(
-            [Planned("observed", at, "bureau", self.state, deadline, {"known_until": known_until})], None, {}, None
-        )
+        observed = Planned("observed", at, "bureau", self.state, deadline, {"known_until": known_until})
+        self._apply([observed], None, {}, None, who)
 
     def lapses(self, profile: Profile, to: datetime) -> list[Planned]:
         """The clock's steps up to `to` (never after `known_until`), computed without changing the complaint."""
@@ -272,7 +268,9 @@ class Complaint(Aggregate):
             state, deadline = rule.dest, following
         return plan
 
-    def _apply(self, plan: list[Planned], text: str | None, facts: dict[str, Any], timing: str | None) -> None:
+    def _apply(
+        self, plan: list[Planned], text: str | None, facts: dict[str, Any], timing: str | None, who: Who
+    ) -> None:
         for number, step in enumerate(plan, start=1):
             last = number == len(plan)
             cls = EVENT_CLASSES.get(step.event, Complaint.Occurred)
@@ -287,6 +285,7 @@ class Complaint(Aggregate):
                 state=step.state,
                 deadline=step.deadline,
                 timing=timing if last else None,
+                by=who.of(step.actor),
                 **extra,
             )
 

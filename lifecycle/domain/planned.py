@@ -9,7 +9,7 @@ from typing import Any
 
 from .errors import IllegalEvent, InvalidInput
 from .profile import Deadline, Profile
-from .rules import Rule
+from .rules import CLOCK, Rule
 
 TIMINGS = {
     "day": "only the day is known: `at` is the start of that day",
@@ -29,6 +29,23 @@ class Planned:
     state: str
     deadline: Deadline | None
     facts: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Who:
+    """Who records: an operator or a system (`by`), and the run the clock's steps are recorded by (`via`)."""
+
+    by: str | None = None
+    via: str | None = None
+
+    def of(self, actor: str) -> str | None:
+        """The `by` of a step: the principal, and for the clock's steps the run that recorded them."""
+        if actor != CLOCK or not self.via:
+            return self.by
+        return f"{self.by} via {self.via}" if self.by else self.via
+
+
+NOBODY = Who()
 
 
 def check_timing(timing: str | None) -> None:
@@ -66,6 +83,16 @@ def checked(
     profile: Profile, reference: str, state: str, name: str, at: datetime, facts: Mapping[str, Any]
 ) -> tuple[Rule, dict[str, Any]]:
     """The row `name` takes from `state` at `at`, and the facts it records; refused as the profile says."""
+    if name not in profile.rules.events:
+        allowed = ", ".join(profile.rules.allowed(state)) or "nothing (the complaint is closed)"
+        raise InvalidInput(f"complaint {reference} is {state}: no event {name!r} in {profile.name}; allowed: {allowed}")
+    if name not in profile.rules.allowed(state):
+        raise IllegalEvent(reference, state, name, profile.rules.allowed(state))
+    takes = {*profile.rules.guards(name), *(f for r in profile.rules.rules if r.event == name for f, _ in r.marks)}
+    takes |= {"days"} if any(w.extend == name for w in profile.deadlines) else set()
+    for fact in sorted(set(facts) - takes):
+        taken = ", ".join(sorted(takes)) or "none"
+        raise InvalidInput(f"complaint {reference}: '{name}' takes no {fact} (its facts: {taken})")
     for guard in profile.rules.guards(name):
         if not isinstance(facts.get(guard), bool):
             raise InvalidInput(f"complaint {reference}: '{name}' needs {guard}: true|false")

@@ -97,6 +97,10 @@ class Profile:
     """Builds the rule table from `options` (None: the table takes no options)."""
     working_hours: tuple[time, time] | None = None
     """When business hours are counted, on business days, in the profile's time zone (None: the calendar's 9 to 5)."""
+    earliest: date = date(1990, 1, 1)
+    """The earliest plausible day of an event or a question (earlier ones are refused as typing mistakes)."""
+    ahead_days: int = 366
+    """How many days past today an event or a question may lie."""
     calendar: BusinessCalendar = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -211,9 +215,21 @@ class Profile:
         """An aware moment: a date means the start of that day in the profile's time zone (its end if `end`)."""
         if isinstance(value, str):
             value = parse_time(value)
+        if not isinstance(value, date):
+            raise InvalidInput(f"not a date, a date-time or an ISO 8601 text: {value!r}")
         if isinstance(value, datetime):
             return value if value.tzinfo else value.replace(tzinfo=self.calendar.zone)
         return self.calendar.end_of(value) if end else self.calendar.start_of(value)
+
+    def plausible(self, moment: datetime, now: datetime) -> datetime:
+        """`moment`, when it lies between `earliest` and `ahead_days` past `now`; refused otherwise."""
+        latest = self.calendar.local_date(now) + timedelta(days=self.ahead_days)
+        if not self.earliest <= self.calendar.local_date(moment) <= latest:
+            raise InvalidInput(
+                f"{moment.date().isoformat()} is outside the plausible dates of profile {self.name}: "
+                f"{self.earliest} to {latest} (the profile's `dates` setting)"
+            )
+        return moment
 
     def refuses(self, event: str, at: datetime) -> date | None:
         """The day from which `event` is no longer accepted, when `at` is on or after it."""
@@ -243,5 +259,5 @@ def parse_time(text: str) -> datetime | date:
     """An ISO 8601 date or date-time; anything else is refused."""
     try:
         return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise InvalidInput(f"not an ISO 8601 date or date-time: {text!r}") from None

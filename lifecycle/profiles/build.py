@@ -97,4 +97,6 @@ def profile(spec: ProfileSpec) -> Profile:
         options=defaults(spec),
         table=build if spec.options else None,
         working_hours=working,
+        earliest=spec.dates.earliest,
+        ahead_days=spec.dates.ahead_days,
     )

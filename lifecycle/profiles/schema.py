@@ -130,6 +130,14 @@ class WorkingHours(Strict):
         return self
 
 
+class DatesSpec(Strict):
+    """The plausible dates of events and questions: anything outside is refused as a typing mistake."""
+
+    earliest: date = date(1990, 1, 1)
+    ahead_days: int = Field(default=366, ge=0, le=3660)
+    """How many days past today."""
+
+
 class ProfileSpec(Strict):
     """A profile file: everything a body's lifecycle needs, as data."""
 
@@ -141,6 +149,7 @@ class ProfileSpec(Strict):
     subdivision: str | None = None
     timezone: str
     working_hours: WorkingHours | None = None
+    dates: DatesSpec = Field(default_factory=DatesSpec)
     vocabulary: str = "status"
     """What the body calls its published outcomes."""
     initial: str

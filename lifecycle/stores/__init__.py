@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from uuid import UUID
 
 from eventsourcing.persistence import JSONTranscoder, Mapper, Transcoder
 
-from .database import Database, resolve
+from ..domain.errors import InvalidInput
+from .database import Database, masked, resolve
 from .keys import KeyStore
 from .mapper import SealingMapper
 from .references import ReferenceSequence
@@ -17,10 +19,16 @@ from .view_store import ViewStore
 class Stores:
     """The tables kept beside eventsourcing's events: views, keys and the reference sequence."""
 
-    def __init__(self, url: str | None = None) -> None:
+    def __init__(self, url: str | None = None, create: bool = True) -> None:
         self.database: Database = resolve(url)
-        self.tables = ViewStore(self.database)
+        where = self.database.path or masked(self.database.conninfo)
+        if not create and self.database.kind == "sqlite" and not Path(self.database.path).is_file():
+            raise InvalidInput(f"no store at {where} (only commands that record create one)")
+        self.tables = ViewStore(self.database, create)
         self.tables.connection()  # creates the PostgreSQL schema before eventsourcing connects
+        if not create and self.database.kind != "memory" and not self.tables.has_events():
+            self.tables.close()
+            raise InvalidInput(f"no store at {where} (only commands that record create one)")
         self.keys = KeyStore(self.tables)
         self.sequence = ReferenceSequence(self.tables)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -20,9 +20,9 @@ class Database:
 
     kind: str
     path: str = ""
-    conninfo: str = ""
+    conninfo: str = field(default="", repr=False)
     schema: str = "public"
-    settings: tuple[tuple[str, str], ...] = ()
+    settings: tuple[tuple[str, str], ...] = field(default=(), repr=False)
 
     @property
     def env(self) -> dict[str, str]:
@@ -39,7 +39,9 @@ def resolve(url: str | None = None) -> Database:
         return _postgres(url)
     path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url
     if "://" in path:
-        raise InvalidInput(f"unsupported database URL {url!r}: use a file path, sqlite:///, postgresql:// or memory://")
+        raise InvalidInput(
+            f"unsupported database URL {masked(url)!r}: use a file path, sqlite:///, postgresql:// or memory://"
+        )
     return Database(
         "sqlite",
         path=str(Path(path)),
@@ -51,11 +53,25 @@ def resolve(url: str | None = None) -> Database:
     )
 
 
+SECRETS: set[str] = set()
+"""Passwords seen in database URLs: masked in every message (see `masked`)."""
+
+
+def masked(text: str) -> str:
+    """`text` with the password of any database URL it names replaced by ***."""
+    for secret in SECRETS:
+        if len(secret) >= 6:  # a shorter one would mask ordinary words; the URL pattern below still applies
+            text = text.replace(secret, "***")
+    return re.sub(r"(postgres(?:ql)?://[^:/@\s]*:)[^@\s]*@", r"\1***@", text)
+
+
 def _postgres(url: str) -> Database:
     parts = urlparse(url)
+    for secret in {parts.password or "", unquote(parts.password or "")} - {""}:
+        SECRETS.add(secret)
     schema = parse_qs(parts.query).get("schema", ["public"])[0]
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", schema):
-        raise InvalidInput(f"invalid schema name {schema!r} in {url!r}")
+        raise InvalidInput(f"invalid schema name {schema!r} in {masked(url)!r}")
     settings = {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
         "POSTGRES_DBNAME": unquote(parts.path.lstrip("/")) or "postgres",

@@ -97,6 +97,14 @@ class KeyStore:
                 keys[complaint_id] = bytes(key)
         return keys
 
+    def held(self, consumer: str) -> list[str]:
+        """The complaints (ids, hex) of this consumer whose key still exists: what erasing the consumer destroys."""
+        rows = self.store.query(
+            "SELECT complaint_id FROM lifecycle_keys WHERE consumer = ? AND key IS NOT NULL ORDER BY complaint_id",
+            (consumer_digest(consumer),),
+        )
+        return [str(row[0]) for row in rows]
+
     def erase(self, complaint_ids: list[str] | None = None, consumer: str | None = None) -> int:
         """Destroy the keys of these complaints, or of every complaint of this consumer."""
         with self.store.transaction() as cursor:

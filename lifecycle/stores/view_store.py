@@ -29,8 +29,8 @@ class Cursor(Protocol):
 class ViewStore:
     """The tables of views beside the events; SQL is written with `?` placeholders."""
 
-    def __init__(self, database: Database) -> None:
-        self.database = database
+    def __init__(self, database: Database, create: bool = True) -> None:
+        self.database, self.create = database, create
         self.dialect = "postgres" if database.kind == "postgres" else "sqlite"
         self.events_table = SQLITE_LOG if database.kind == "sqlite" else ""
         """eventsourcing's SQLite table of the notification log (its row ids are the notification ids)."""
@@ -48,7 +48,8 @@ class ViewStore:
 
             pg = psycopg.connect(self.database.conninfo)
             with pg.cursor() as cur:
-                cur.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.database.schema}"')
+                if self.create:
+                    cur.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.database.schema}"')
                 cur.execute(f'SET search_path TO "{self.database.schema}"')
                 # Views commit their rows and position together; a crash may lose the last commits of
                 # both (never one without the other), and the next catch-up redoes them.
@@ -63,6 +64,14 @@ class ViewStore:
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA cache_size=-131072")  # 128 MiB: view indexes stay in memory while they grow
         return conn
+
+    def has_events(self) -> bool:
+        """True when the store's table of events exists (a command that only reads never creates it)."""
+        if self.dialect == "postgres":
+            found = self.query("SELECT to_regclass(?)", (f'"{self.database.schema}".lifecycle_events',))
+        else:
+            found = self.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?", (SQLITE_LOG,))
+        return bool(found and found[0][0])
 
     @contextmanager
     def transaction(self) -> Iterator[Cursor]:

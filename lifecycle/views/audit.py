@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from ..domain.errors import InvalidInput
 from ..domain.profile import Profile
 from ..stores.stored import micros, moment
 from ..stores.view_store import ViewStore
+from .report.names import known_spellings
+from .report.query import business_names
 
 
 @dataclass(frozen=True)
@@ -23,23 +27,29 @@ class AuditEntry:
     at: datetime
     event: str
     actor: str
-    state: str
+    state_after: str
+    profile: str
+    timing: str | None = None
+    by: str | None = None
 
-    def as_dict(self) -> dict[str, Any]:
-        """A JSON-ready form."""
-        return {**asdict(self), "at": self.at.isoformat()}
+
+def labels(profile: Profile) -> dict[str, str]:
+    """Each state's status: published, an unpublished state's label ('Declined', 'Routed'), or 'Open'."""
+    rules = profile.rules
+    return {
+        state: rules.status(state) or (rules.label(state) if state in rules.unpublished else "Open")
+        for state in rules.states
+    }
 
 
 def states_with_status(profiles: Mapping[str, Profile], status: str) -> set[str]:
-    """The states that carry `status` in any profile ('Open'; an unpublished state's label: 'Declined', 'Routed')."""
-    found = set()
-    for profile in profiles.values():
-        rules = profile.rules
-        for state in rules.states:
-            label = rules.status(state) or (rules.label(state) if state in rules.unpublished else "Open")
-            if label.lower() == status.lower():
-                found.add(state)
-    return found
+    """The states that carry `status` in any profile, case aside."""
+    return {
+        state
+        for profile in profiles.values()
+        for state, label in labels(profile).items()
+        if label.lower() == status.lower()
+    }
 
 
 def audit(
@@ -50,6 +60,7 @@ def audit(
     complaint_type: str | None = None,
     event: str | None = None,
     actor: str | None = None,
+    by: str | None = None,
     status: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
@@ -61,30 +72,33 @@ def audit(
     `overdue`: only complaints that are overdue now (an expected window lapsed, and they are still open)."""
     where: list[str] = []
     params: list[Any] = []
-    for column, value in (
-        ("c.business", business),
-        ("c.complaint_type", complaint_type),
-        ("s.event", event),
-        ("s.actor", actor),
+    if business is not None:  # every spelling of the name, case and spaces aside
+        spellings = known_spellings(business_names(store), business)
+        where.append(f"c.business IN ({', '.join('?' for _ in spellings)})")
+        params.extend(spellings)
+    for condition, value in (
+        ("c.complaint_type = ?", complaint_type),
+        ("s.event = ?", event),
+        ("s.actor = ?", actor),
+        ("s.at >= ?", None if since is None else micros(since)),
+        ("s.at <= ?", None if until is None else micros(until)),
     ):
         if value is not None:
-            where.append(f"{column} = ?")
+            where.append(condition)
             params.append(value)
-    if since is not None:
-        where.append("s.at >= ?")
-        params.append(micros(since))
-    if until is not None:
-        where.append("s.at <= ?")
-        params.append(micros(until))
+    if by is not None:  # the principal, with the runs of the clock it started
+        where.append("(s.by_whom = ? OR s.by_whom LIKE ? ESCAPE '!')")
+        params.extend([by, re.sub(r"([!%_])", r"!\1", by) + " via %"])
     _now(profiles, status, overdue, where, params)
     sql = (
-        "SELECT c.reference, c.business, c.complaint_type, s.version, s.at, s.event, s.actor, s.state "
+        "SELECT c.reference, c.business, c.complaint_type, s.version, s.at, s.event, s.actor, s.state, c.profile, "
+        "s.timing, s.by_whom "
         "FROM report_steps s JOIN report_complaints c ON c.complaint_id = s.complaint_id"
         + (" WHERE " + " AND ".join(where) if where else "")
         + " ORDER BY s.at DESC, c.reference, s.version DESC LIMIT ?"
     )
     rows = store.query(sql, [*params, limit])
-    return [AuditEntry(r[0], r[1], r[2], r[3], moment(r[4]), r[5], r[6], r[7]) for r in rows]
+    return [AuditEntry(r[0], r[1], r[2], r[3], moment(r[4]), r[5], r[6], r[7], r[8], r[9], r[10]) for r in rows]
 
 
 def _now(
@@ -92,7 +106,10 @@ def _now(
 ) -> None:
     """The filters on what complaints are now: their published status, and whether they are overdue."""
     if status is not None:
-        states = sorted(states_with_status(profiles, status)) or ["-"]
+        states = sorted(states_with_status(profiles, status))
+        if not states:
+            known = sorted({label for p in profiles.values() for label in labels(p).values()})
+            raise InvalidInput(f"no status {status!r}; known: {', '.join(known)}")
         marks = ", ".join("?" for _ in states)
         where.append(
             "s.complaint_id IN (SELECT l.complaint_id FROM report_steps l WHERE l.state IN "
@@ -121,19 +138,18 @@ class Overdue:
     business: str
     state: str
     since: datetime
-
-    def as_dict(self) -> dict[str, Any]:
-        """A JSON-ready form."""
-        return {**asdict(self), "since": self.since.isoformat()}
+    profile: str
 
 
-def overdue(store: ViewStore, at: datetime, limit: int = 1000) -> list[Overdue]:
-    """Complaints overdue at `at`, longest overdue first."""
+def overdue(store: ViewStore, at: datetime, limit: int = 1000, business: str | None = None) -> list[Overdue]:
+    """Complaints overdue at `at`, longest overdue first (of one business, its name in any case and spacing)."""
     t = micros(at)
+    spellings = [] if business is None else known_spellings(business_names(store), business)
+    of_business = f" AND c.business IN ({', '.join('?' for _ in spellings)})" if spellings else ""
     rows = store.query(
-        "SELECT c.reference, c.business, o.state, o.at FROM report_steps o "
-        f"JOIN report_complaints c ON c.complaint_id = o.complaint_id WHERE {STILL_OVERDUE} AND o.at <= ? "
-        "ORDER BY o.at, c.reference LIMIT ?",
-        (t, t, limit),
+        "SELECT c.reference, c.business, o.state, o.at, c.profile FROM report_steps o "
+        f"JOIN report_complaints c ON c.complaint_id = o.complaint_id WHERE {STILL_OVERDUE} AND o.at <= ?"
+        f"{of_business} ORDER BY o.at, c.reference LIMIT ?",
+        (t, t, *spellings, limit),
     )
-    return [Overdue(r[0], r[1], r[2], moment(r[3])) for r in rows]
+    return [Overdue(r[0], r[1], r[2], moment(r[3]), r[4]) for r in rows]

@@ -70,6 +70,14 @@ class DeadlineView:
         cursor.execute("DELETE FROM lifecycle_deadlines")
 
 
-def due(store: ViewStore, lapses_by: datetime, limit: int) -> list[UUID]:
-    """The complaints whose deadline lapses by `lapses_by`, soonest first."""
-    return [UUID(row[0]) for row in store.query(DUE, (micros(lapses_by), limit))]
+def due(store: ViewStore, lapses_by: datetime, limit: int, spellings: Sequence[str] | None = None) -> list[UUID]:
+    """The complaints whose deadline lapses by `lapses_by`, soonest first (of a business's `spellings`)."""
+    if spellings is None:
+        return [UUID(row[0]) for row in store.query(DUE, (micros(lapses_by), limit))]
+    marks = ", ".join("?" for _ in spellings)
+    rows = store.query(
+        "SELECT d.complaint_id FROM lifecycle_deadlines d JOIN report_complaints c ON c.complaint_id = d.complaint_id "
+        f"WHERE d.lapses_at <= ? AND c.business IN ({marks}) ORDER BY d.lapses_at, d.complaint_id LIMIT ?",
+        (micros(lapses_by), *spellings, limit),
+    )
+    return [UUID(row[0]) for row in rows]

@@ -45,7 +45,7 @@ def take(profile: Profile, complaint: Complaint, rule: Rule) -> None:
     if profile.rules.actors.get(rule.event) == CLOCK:
         deadline = complaint.deadline
         assert deadline is not None and deadline.event == rule.event, (complaint.state, deadline, rule)
-        assert complaint.advance(profile, deadline.lapses_at) == 1
+        assert len(complaint.advance(profile, deadline.lapses_at)) == 1
         return
     complaint.record(profile, rule.event, complaint.last_at + timedelta(minutes=1), **facts_for(profile, rule))
 

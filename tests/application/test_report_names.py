@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from lifecycle import Lifecycle
+from lifecycle import InvalidInput, Lifecycle
 from lifecycle.importers.cfpb.mapping import NO_COMPANY as IMPORTERS_MARKER
 from lifecycle.views.report.names import NO_COMPANY, display_name, matching, name_key
 
@@ -48,7 +48,13 @@ def test_spellings_of_one_name_are_one_business_under_its_most_frequent_spelling
     for wanted in ("wells fargo & company", "WELLS FARGO   & Company"):
         one = app.report(business=wanted, as_of="2024-02-01")
         assert [b.business for b in one.businesses] == ["WELLS FARGO & COMPANY"] and one.total.complaints == 4
-    assert app.report(business="Wells Fargo", as_of="2024-02-01").businesses == []
+    with pytest.raises(
+        InvalidInput, match=r"no business 'Wells Fargo' in the store; did you mean 'WELLS FARGO & COMPANY'\?"
+    ):
+        app.report(business="Wells Fargo", as_of="2024-02-01")
+    with pytest.raises(InvalidInput, match=r"no business 'Acme Retial'.*did you mean 'Acme Retail'"):
+        app.audit(business="Acme Retial")
+    assert {e.business for e in app.audit(business="ACME retail")} == {"Acme Retail"}
 
 
 def test_complaints_naming_no_company_are_counted_but_never_listed(app: Lifecycle) -> None:

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import holidays
 import pytest
 
-from lifecycle import Lifecycle
+from lifecycle import InvalidInput, Lifecycle
 from lifecycle.scenarios.format import find, load
 from lifecycle.scenarios.replay import replay
 from lifecycle.views.report.figures import Figures
@@ -262,7 +262,8 @@ def test_a_business_filter_and_an_unknown_business(app: Lifecycle) -> None:
     assert [b.business for b in one.businesses] == ["Cedar Bank"] and one.total.complaints == one.businesses[
         0
     ].complaints
-    assert app.report(business="Nobody", as_of="2025-12-31").businesses == []
+    with pytest.raises(InvalidInput, match="no business 'Nobody' in the store$"):
+        app.report(business="Nobody", as_of="2025-12-31")
 
 
 def test_as_of_now_by_default(app: Lifecycle) -> None:

@@ -113,7 +113,7 @@ def test_the_clock_records_nothing_the_exports_could_not_know_and_closes_none(
     # Every lapse an export could know was recorded at import; the clock adds nothing it could not know.
     assert recorded == 0
     flagged = app.audit(event="overdue", limit=1_000_000)
-    assert all(e.state == "in_progress" for e in flagged)
+    assert all(e.state_after == "in_progress" for e in flagged)
     assert report.total.overdue == len({e.reference for e in flagged}) == known_overdue(FILES)
 
 

@@ -144,7 +144,8 @@ def two_stores(store_url: str, tmp_path: Path) -> Iterator[tuple[Lifecycle, Life
 
 def both_paths(fast: Lifecycle, slow: Lifecycle, rows: list[ExportRow]) -> tuple[list[str], set[tuple[str, str, str]]]:
     """Store `rows` on both paths; the references refused by both, and the table rows the aggregate walked."""
-    importer, moments = Importer(fast), Moments(CFPB)
+    importer = Importer(fast)
+    moments = Moments(CFPB, importer.moments.who)  # the same principal and run on both paths
     refused: list[str] = []
     walked: set[tuple[str, str, str]] = set()
     for row in rows:

@@ -90,6 +90,7 @@ def touch(complaint: Complaint) -> None:
         state=complaint.state,
         deadline=complaint.deadline,
         timing=None,
+        by="test",
     )
 
 

@@ -27,7 +27,7 @@ def new() -> Complaint:
 def take(complaint: Complaint, rule: Rule) -> None:
     if RULES.actors[rule.event] == CLOCK:
         assert complaint.deadline is not None and complaint.deadline.event == rule.event
-        assert complaint.advance(CFPB, complaint.deadline.lapses_at) == 1
+        assert len(complaint.advance(CFPB, complaint.deadline.lapses_at)) == 1
         return
     complaint.record(CFPB, rule.event, complaint.last_at + timedelta(hours=1))
 
@@ -80,7 +80,7 @@ def test_an_interim_response_leaves_sixty_days_from_sending() -> None:
     complaint.record(CFPB, "in_progress", CFPB.instant(date(2016, 3, 10)))
     assert complaint.deadline is not None and complaint.deadline.name == "final_response"
     assert complaint.deadline.due_on == date(2016, 3, 2) + timedelta(days=60)
-    assert complaint.advance(CFPB, CFPB.instant(date(2016, 6, 1))) == 1
+    assert complaint.advance(CFPB, CFPB.instant(date(2016, 6, 1))) == ["overdue"]
     assert (complaint.state, complaint.overdue, pending(complaint)) == ("in_progress", "final_response", None)
 
 
@@ -94,7 +94,7 @@ def test_a_missed_final_response_flags_overdue_and_changes_no_published_fact() -
     complaint.record(CFPB, "sent", CFPB.instant(date(2016, 3, 2)))
     complaint.record(CFPB, "in_progress", CFPB.instant(date(2016, 3, 10)))
     complaint.advance(CFPB, CFPB.instant(date(2030, 1, 1)))
-    assert complaint.advance(CFPB, CFPB.instant(date(2031, 1, 1))) == 0  # an expectation lapses once
+    assert complaint.advance(CFPB, CFPB.instant(date(2031, 1, 1))) == []  # an expectation lapses once
     complaint.record(CFPB, "closed_with_explanation", CFPB.instant(date(2031, 2, 1)))
     steps = cast("list[Complaint.Step]", complaint.collect_events()[1:])
     overdue = steps[2]
@@ -153,7 +153,7 @@ def test_a_snapshot_holds_no_deadline_past_its_day_and_the_clock_records_nothing
     assert complaint.known_until == CFPB.instant(date(2016, 3, 20), end=True)
     assert complaint.deadline is None  # the 60 days end 2016-05-01, after what the snapshot knows
     assert complaint.lapses(CFPB, CFPB.instant(date(2030, 1, 1))) == []
-    assert complaint.advance(CFPB, CFPB.instant(date(2030, 1, 1))) == 0
+    assert complaint.advance(CFPB, CFPB.instant(date(2030, 1, 1))) == []
     live = Complaint.file(CFPB, "CFPB-5", "Example Bank", "Mortgage", FILED)
     assert live.known_until is None
 
@@ -188,10 +188,10 @@ def test_a_later_snapshot_is_observed_with_the_window_the_state_gives_and_only_o
         entered,
         CFPB.instant(date(2016, 6, 1), end=True),
     )
-    assert complaint.advance(CFPB, CFPB.instant(date(2030, 1, 1))) == 1  # the overdue it now knows
+    assert complaint.advance(CFPB, CFPB.instant(date(2030, 1, 1))) == ["overdue"]  # the overdue it now knows
     complaint.observe(CFPB, CFPB.instant(date(2017, 1, 1), end=True))
     assert cast("list[Complaint.Step]", complaint.collect_events())[-1].deadline is None  # a flag lapses once
-    assert complaint.advance(CFPB, CFPB.instant(date(2030, 1, 1))) == 0
+    assert complaint.advance(CFPB, CFPB.instant(date(2030, 1, 1))) == []
     live = new()
     live.observe(CFPB, CFPB.instant(date(2016, 6, 1)))  # a complaint the engine runs live is never a snapshot
     assert len(live.collect_events()) == 1

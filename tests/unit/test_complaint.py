@@ -40,7 +40,7 @@ def take(complaint: Complaint, rule: Rule) -> None:
     deadline = complaint.deadline
     if RULES.actors[rule.event] == CLOCK:
         assert deadline is not None and deadline.event == rule.event
-        assert complaint.advance(BBB, deadline.lapses_at) == 1
+        assert len(complaint.advance(BBB, deadline.lapses_at)) == 1
         return
     facts: dict[str, Any] = {"good_faith": not rule.guard.startswith("not ")} if rule.guard else {}
     complaint.record(BBB, rule.event, complaint.last_at + timedelta(hours=1), "text", **facts)

@@ -58,7 +58,7 @@ def test_a_pause_keeps_the_business_hours_left_and_resumes_with_them() -> None:
     c.record(HELPDESK, "asked_customer", at("2024-11-25T12:00"))
     assert c.state == "waiting_on_customer" and c.deadline is not None
     assert c.deadline.paused_at == at("2024-11-25T12:00")
-    assert c.advance(HELPDESK, at("2024-12-20T00:00")) == 0  # a paused window never lapses
+    assert c.advance(HELPDESK, at("2024-12-20T00:00")) == []  # a paused window never lapses
     c.record(HELPDESK, "customer_replied", at("2024-12-02T16:00"))
     assert c.state == "open" and c.deadline is not None and c.deadline.paused_at is None
     assert c.deadline.lapses_at == at("2024-12-11T14:00")

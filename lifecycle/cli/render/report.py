@@ -72,7 +72,7 @@ def days(value: float | None) -> str:
 
 def as_json(report: Report) -> str:
     """The report as one JSON document."""
-    return json.dumps(report.as_dict(), indent=2, ensure_ascii=False)
+    return json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n"
 
 
 SUMMARY = (
@@ -106,7 +106,7 @@ def as_csv(report: Report) -> str:
     states = sorted({s for f in rows for s in f.by_state})
     types = sorted({t for f in rows for t in f.by_type})
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv.writer(out, lineterminator="\n")
     writer.writerow(
         [
             "as_of",

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from ...domain.errors import InvalidInput
+from .encoding import Encoding, detect
 
 COLUMNS = {
     "complaint id": "complaint_id",
@@ -91,6 +92,13 @@ class FlaggedRow(BadRow):
         return f"{self.path}:{self.line}: warning: {self.reason}"
 
 
+class FileWarning(FlaggedRow):
+    """A file imported with what its reading had to assume flagged (line 0: before its rows)."""
+
+    def __str__(self) -> str:
+        return f"{self.path}: warning: {self.reason}"
+
+
 class Dates:
     """M/D/YYYY, YYYY/M/D and ISO dates, each distinct text parsed once."""
 
@@ -134,14 +142,16 @@ def read(
     dates: Dates | None = None,
     progress: Callable[[int], None] | None = None,
     as_of: date | None = None,
+    encoding: Encoding | None = None,
 ) -> Iterator[ExportRow | BadRow]:
     """Every row of an export, in file order, streamed; rows that cannot be read come as BadRow.
 
     A row with fewer fields than the header (the bundled exports have one) is read with its missing
     trailing columns empty, and says so in its `quirks`; a row with more is refused. `as_of` is given to
-    every row; `progress` is told how many characters each line took, for a progress bar."""
-    dates = dates or Dates()
-    with path.open(newline="", encoding="utf-8-sig") as handle:
+    every row; `progress` is told how many characters each line took, for a progress bar. The file is
+    read in `encoding` (see encoding.detect, which raises for a file that is not text, when not given)."""
+    dates, encoding = dates or Dates(), encoding or detect(path)
+    with path.open(newline="", encoding=encoding.codec, errors=encoding.errors) as handle:
         reader = csv.reader(_counted(handle, progress) if progress else handle)
         try:
             header = next(reader)

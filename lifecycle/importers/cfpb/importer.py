@@ -12,7 +12,7 @@ same stored events, field by field, for every outcome in the bundled exports.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -22,10 +22,12 @@ from uuid import UUID
 from ...application import Lifecycle
 from ...domain.complaint import Complaint
 from ...domain.errors import InvalidInput, LifecycleError
+from ...domain.planned import Who
 from ...domain.profile import Profile
 from ...profiles import CFPB
 from ...stores.fast_path import FastPath
-from .export import BadRow, Dates, ExportRow, FlaggedRow, read
+from .encoding import Encoding, detect
+from .export import BadRow, Dates, ExportRow, FileWarning, FlaggedRow, read
 from .mapping import ADVANCE, DISPUTES_END, Command, Moments, apply, commands, shown
 from .templates import KNOWN_UNTIL, Prepared, Templates
 
@@ -44,7 +46,8 @@ class ImportResult:
     events: int = 0
     bad: list[BadRow] = field(default_factory=list)
     warnings: list[FlaggedRow] = field(default_factory=list)
-    """Rows imported with a quirk flagged (what the history could not hold as published)."""
+    """Rows imported with a quirk flagged (what the history could not hold as published), and files read in a
+    fallback encoding (FileWarning, line 0)."""
     as_of: dict[str, str] = field(default_factory=dict)
     """Each file -> the day its history is known up to."""
     seconds: float = 0.0
@@ -60,7 +63,7 @@ class ImportResult:
             "events": self.events,
             "bad_rows": len(self.bad),
             "bad": [str(b) for b in self.bad],
-            "warned_rows": len(self.warnings),
+            "warned_rows": sum(not isinstance(w, FileWarning) for w in self.warnings),
             "warnings": [str(w) for w in self.warnings],
             "as_of": self.as_of,
             "seconds": round(self.seconds, 3),
@@ -75,7 +78,8 @@ class Importer:
         if missing:
             raise InvalidInput(f"profile {profile.name} cannot take CFPB exports: it has no event {', '.join(missing)}")
         self.app, self.profile, self.batch_size = app, profile, batch_size
-        self.moments = Moments(self.profile)
+        run = app.run or "Lifecycle import"
+        self.moments = Moments(self.profile, Who(f"{app.by} via {run}"))
         self.fast = FastPath(app.mapper, app.keys, app.recorder, app.tables)
         self.templates = Templates(self.fast, self.moments)
         self.dates = Dates()
@@ -86,19 +90,24 @@ class Importer:
         progress: Callable[[int], None] | None = None,
         on_batch: Callable[[ImportResult], None] | None = None,
         as_of: date | None = None,
+        encodings: Mapping[Path, Encoding] | None = None,
     ) -> ImportResult:
         """Import every file, each known up to `as_of` (default: the newest day it shows); rows already
-        imported record nothing; views catch up at the end."""
+        imported record nothing; views catch up at the end. Each file is read in its encoding from
+        `encodings` (what check returned), else as detected here; a fallback is warned of."""
         result = ImportResult()
         started = time.perf_counter()
         for path in paths:
             result.files += 1
             first_bad, first_warning = len(result.bad), len(result.warnings)
-            known = as_of or self.newest(path)
+            encoding = (encodings or {}).get(path) or detect(path)
+            if encoding.warning:
+                result.warnings.append(FileWarning(str(path), 0, encoding.warning))
+            known = as_of or self.newest(path, encoding)
             if known is not None:
                 result.as_of[str(path)] = known.isoformat()
             batch: list[ExportRow] = []
-            for item in read(path, self.dates, progress, known):
+            for item in read(path, self.dates, progress, known, encoding):
                 result.rows += 1
                 if isinstance(item, BadRow):
                     result.bad.append(item)
@@ -117,9 +126,10 @@ class Importer:
         result.seconds = time.perf_counter() - started
         return result
 
-    def newest(self, path: Path) -> date | None:
+    def newest(self, path: Path, encoding: Encoding | None = None) -> date | None:
         """The newest day an export shows (see mapping.shown); None when it has no readable row."""
-        days = [shown(row, self.moments) for row in read(path, self.dates) if isinstance(row, ExportRow)]
+        rows = read(path, self.dates, encoding=encoding)
+        days = [shown(row, self.moments) for row in rows if isinstance(row, ExportRow)]
         return max(days, default=None)
 
     def _batch(self, path: Path, rows: list[ExportRow], result: ImportResult) -> None:
@@ -192,7 +202,7 @@ class Importer:
             if missing:
                 raise InvalidInput(f"an older export tells {', '.join(missing)}, not in the history")
             return []
-        complaint.observe(self.profile, p.reading.known_until)
+        complaint.observe(self.profile, p.reading.known_until, self.moments.who)
         notes = []
         responded = bool(have & self.profile.responses)
         for step in commands(p.reading):
@@ -208,19 +218,23 @@ class Importer:
                 )
                 continue
             timing = step.timing if at == step.at else "after"
-            apply(complaint, Command(step.event, at, timing, step.slot), self.profile)
+            apply(complaint, Command(step.event, at, timing, step.slot), self.profile, self.moments.who)
         if complaint.state != p.final_state:
             raise InvalidInput(f"the row ends {p.final_state}, the history {complaint.state}")
         return notes
 
 
-def check(paths: Iterable[Path]) -> None:
-    """Refuse, before anything is recorded, a file that is missing or not a CFPB export."""
+def check(paths: Iterable[Path]) -> dict[Path, Encoding]:
+    """Refuse, before anything is recorded, a file that is missing, not text or not a CFPB export; each file's
+    encoding (for Importer.run, which then need not detect it again)."""
+    found: dict[Path, Encoding] = {}
     for path in paths:
         if not path.is_file():
             raise InvalidInput(f"{path}: no such file")
-        for _ in read(path):  # reading the header is enough: it raises for a file that is not an export
+        found[path] = detect(path)  # every byte: a file that is not text is refused here, whole
+        for _ in read(path, encoding=found[path]):  # the header is enough: it raises for a file that is not an export
             break
+    return found
 
 
 def _last(p: Prepared) -> tuple[int, str]:

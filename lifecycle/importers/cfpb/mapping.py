@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 from ...domain.complaint import Complaint
 from ...domain.errors import InvalidInput
+from ...domain.planned import NOBODY, Who
 from ...domain.profile import Profile
 from ...profiles import CFPB
 from .export import ExportRow
@@ -64,10 +65,11 @@ class Outcome(NamedTuple):
 
 
 class Moments:
-    """The known moments of a row (starts and ends of days, ends of the response windows), cached."""
+    """The known moments of a row (starts and ends of days, ends of the response windows), cached; and who
+    records the rows' events."""
 
-    def __init__(self, profile: Profile) -> None:
-        self.profile = profile
+    def __init__(self, profile: Profile, who: Who = NOBODY) -> None:
+        self.profile, self.who = profile, who
         self.starts: dict[date, datetime] = {}
         self.ends: dict[date, datetime] = {}
         self.windows: dict[date, tuple[datetime, datetime, datetime]] = {}
@@ -213,15 +215,16 @@ def file_row(row: ExportRow, moments: Moments) -> Complaint:
         timing="day",
         details=read.details,
         known_until=read.known_until,
+        who=moments.who,
     )
     for step in commands(read):
-        apply(complaint, step, moments.profile)
+        apply(complaint, step, moments.profile, moments.who)
     return complaint
 
 
-def apply(complaint: Complaint, step: Command, profile: Profile) -> None:
+def apply(complaint: Complaint, step: Command, profile: Profile, who: Who = NOBODY) -> None:
     """Record one command on the aggregate."""
     if step.event == ADVANCE:
-        complaint.advance(profile, step.at)
+        complaint.advance(profile, step.at, who)
     else:
-        complaint.record(profile, step.event, step.at, timing=step.timing)
+        complaint.record(profile, step.event, step.at, timing=step.timing, who=who)

@@ -14,7 +14,7 @@ from ...domain.errors import InvalidInput
 from ...domain.profile import Profile
 from ...stores.stored import micros
 from ...stores.view_store import ViewStore
-from .names import NO_COMPANY, businesses, matching
+from .names import NO_COMPANY, businesses, known_spellings
 from .query import AsOf, Known, as_of, business_names
 
 OPEN = "Open"
@@ -253,7 +253,7 @@ def build(
     if window not in WINDOWS:
         raise InvalidInput(f"a report window is one of {', '.join(WINDOWS)}, not {window!r}")
     known = Known(profiles)
-    spellings = None if business is None else matching(business_names(store), business)
+    spellings = None if business is None else known_spellings(business_names(store), business)
     rows = as_of(store, known, moment, spellings)
     found, unattributed = businesses(rows)
     listed = []

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from ...domain.errors import InvalidInput
 from .query import AsOf
 
 NO_COMPANY = "(company not in export)"
@@ -60,3 +62,19 @@ def matching(names: Sequence[str], wanted: str) -> list[str]:
     """The spellings among `names` that name the same business as `wanted`."""
     key = name_key(wanted)
     return sorted(name for name in names if name_key(name) == key)
+
+
+def known_spellings(names: Sequence[str], wanted: str) -> list[str]:
+    """The spellings of `wanted` among `names` (case and spaces aside); refused with the closest names."""
+    found = matching(names, wanted)
+    if found:
+        return found
+    keys: dict[str, str] = {}
+    for name in sorted(names, key=lambda n: (" ".join(n.split()) != n, n)):  # tidy spellings first
+        keys.setdefault(name_key(name), name)
+    keys = {key: name for key, name in keys.items() if not is_unattributed(name)}
+    key = name_key(wanted)
+    close = [k for k in sorted(keys) if key and key in k][:3]
+    close += [k for k in difflib.get_close_matches(key, list(keys), n=3, cutoff=0.6) if k not in close]
+    hint = f"; did you mean {' or '.join(repr(keys[k]) for k in close[:3])}?" if close else ""
+    raise InvalidInput(f"no business {wanted!r} in the store{hint}")

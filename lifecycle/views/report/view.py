@@ -22,7 +22,7 @@ class ReportView:
     """Complaints and every step they took, with effective times, for as-of queries."""
 
     name = "report"
-    schema = 3
+    schema = 4
 
     def create(self, cursor: Cursor) -> None:
         """The complaints and steps tables, with the indexes as-of queries use."""
@@ -35,6 +35,7 @@ class ReportView:
             "CREATE TABLE IF NOT EXISTS report_steps ("
             "complaint_id TEXT NOT NULL, version INTEGER NOT NULL, at BIGINT NOT NULL, event TEXT NOT NULL, "
             "state TEXT NOT NULL, deadline TEXT, due_on TEXT, actor TEXT NOT NULL, timely INTEGER, timing TEXT, "
+            "by_whom TEXT, "
             "PRIMARY KEY (complaint_id, version))"
         )
         cursor.execute("CREATE INDEX IF NOT EXISTS report_steps_by_time ON report_steps (at)")
@@ -77,12 +78,13 @@ class ReportView:
                     d["actor"],
                     None if timely is None else int(timely),
                     d.get("timing"),
+                    d.get("by"),
                 )
             )
         if complaints:
             cursor.executemany("INSERT INTO report_complaints VALUES (?, ?, ?, ?, ?, ?)", complaints)
         if steps:
-            cursor.executemany("INSERT INTO report_steps VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", steps)
+            cursor.executemany("INSERT INTO report_steps VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", steps)
 
     def apply_sqlite(self, cursor: Cursor, after: int, upto: int) -> None:
         """The same rows as `apply`, written by SQLite from its own log table."""
@@ -97,7 +99,8 @@ class ReportView:
             f"INSERT INTO report_steps SELECT b.complaint_id, b.version, {at}, "
             f"CASE t.event WHEN ? THEN {sql_field('s', 'event')} ELSE t.event END, {sql_field('s', 'state')}, "
             f"{sql_field('s', 'deadline', 'name')}, {sql_field('s', 'deadline', 'due_on')}, "
-            f"{sql_field('s', 'actor')}, {sql_field('s', 'facts', 'timely')}, {sql_field('s', 'timing')} "
+            f"{sql_field('s', 'actor')}, {sql_field('s', 'facts', 'timely')}, {sql_field('s', 'timing')}, "
+            f"{sql_field('s', 'by')} "
             f"FROM ({batch}) AS b JOIN report_topics t ON t.topic = b.topic",
             (NAMED, after, upto),
         )
