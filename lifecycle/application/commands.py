@@ -44,8 +44,8 @@ class Commands(Engine):
         chosen = self.profile(self.use(profile) if profile else self.default_profile)
         moment, who = self.at(chosen, at), self.who(by, "file")
         chosen.check_type(complaint_type)  # before a number is taken
-        if reference is not None and not reference.strip():
-            raise InvalidInput("a complaint's reference cannot be blank")
+        if (reference is not None and not reference.strip()) or not business.strip():
+            raise InvalidInput("a complaint needs a reference and a business")  # refused before a number is taken
         for _ in range(RETRIES):
             ref = reference or self.stores.sequence.next()
             complaint = Complaint.file(

@@ -19,6 +19,9 @@ from ..views.report.query import business_names, reference_of, references, versi
 from .engine import Engine, Moment
 from .history import HistoryEntry, Summary, entries
 
+MAX_YEARS, MAX_ROWS = 100, 10**9
+"""The longest report window, in years, and the most rows a list is asked for."""
+
 
 class Queries(Engine):
     """Everything a caller can read; views catch up with the log before they answer."""
@@ -85,8 +88,8 @@ class Queries(Engine):
         """Business profile figures as of a moment (a date means the end of that day; default now), over the
         complaints filed in the `years` before it (None: every complaint filed by then); `window="closed"`:
         the complaints open then or closed in those years instead."""
-        if years is not None and years < 1:
-            raise InvalidInput(f"a report window is at least 1 year, not {years}")
+        if years is not None and (not isinstance(years, int) or not 1 <= years <= MAX_YEARS):
+            raise InvalidInput(f"a report window is 1 to {MAX_YEARS} years (or None: all), not {years!r}")
         self.projections.report.catch_up()
         moment = datetime.now(UTC) if as_of is None else self.moment(as_of, end=True)
         return build(self.tables, self.profiles, moment, business, years, window)
@@ -94,6 +97,8 @@ class Queries(Engine):
     def audit(self, limit: int = 100, **filters: Any) -> list[AuditEntry]:
         """Events across complaints matching `filters` (business, complaint_type, event, actor, status,
         since, until), newest first."""
+        if not isinstance(limit, int) or not 1 <= limit <= MAX_ROWS:
+            raise InvalidInput(f"an audit limit is 1 to {MAX_ROWS:,} events, not {limit!r}")
         self.projections.report.catch_up()
         for key in ("since", "until"):
             if filters.get(key) is not None:  # a bare date: since its start, until its end

@@ -78,11 +78,12 @@ def erase(reference: str | None, consumer: str | None, yes: bool, as_json: bool,
     """
     with engine(db) as app:
         doomed = app.erasable(reference, consumer)
+        named = ", ".join(doomed[:5]) + (f" and {len(doomed) - 5} more" if len(doomed) > 5 else "")
+        if doomed and not yes and not sys.stdin.isatty():
+            fail(f"erase destroys the personal data of {len(doomed)} complaint(s) ({named}) for good: add --yes")
         for ref in doomed:
             click.echo(f"will erase the personal data of {ref}", err=True)
         if doomed and not yes:
-            if not sys.stdin.isatty():
-                fail(f"erase destroys the personal data of {len(doomed)} complaint(s) for good: add --yes")
             click.confirm(f"Destroy the personal data of {len(doomed)} complaint(s) for good?", abort=True, err=True)
         count = app.erase(reference, consumer) if doomed else 0
     if as_json:

@@ -26,19 +26,22 @@ def profile_group() -> None:
 
 @profile_group.command("check")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-def check(files: tuple[Path, ...]) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON document: each file, ok or its problems.")
+def check(files: tuple[Path, ...], as_json: bool) -> None:
     """Check profile FILES: every problem as FILE:LINE: reason on stderr; exit 2 when any file has one."""
-    bad = 0
+    found = []
     for path in files:
         spec, problems = checked(path)
         for problem in problems:
             click.echo(f"error: {problem}", err=True)
-        if spec is None:
-            bad += 1
-            continue
-        profile = built(spec)
-        click.echo(f"{path}: ok: profile {profile.name}, {shape(profile)}")
-    sys.exit(BAD_INPUT if bad else 0)
+        profile = None if spec is None else built(spec)
+        found.append({"file": str(path), "ok": profile is not None, "profile": profile and profile.name,
+                      "shape": profile and shape(profile), "problems": [str(p) for p in problems]})  # fmt: skip
+        if profile is not None and not as_json:
+            click.echo(f"{path}: ok: profile {profile.name}, {shape(profile)}")
+    if as_json:
+        click.echo(json.dumps({"files": found}, indent=2, ensure_ascii=False))
+    sys.exit(BAD_INPUT if any(not f["ok"] for f in found) else 0)
 
 
 def shape(profile: Profile) -> str:

@@ -27,8 +27,10 @@ def advance(to: str, dry_run: bool, as_json: bool, by: str | None, db: str) -> N
     with engine(db, by=by) as app:
         moment = app.moment(to)
         counts = app.advance_by_kind(to, dry_run=dry_run)
+        zone_name = app.profile(app.default_profile).timezone
     document = {
         "to": utc(moment),
+        "zone": zone_name,
         "dry_run": dry_run,
         "recorded": 0 if dry_run else sum(counts.values()),
         "events": dict(sorted(counts.items())),

@@ -7,12 +7,11 @@ from pathlib import Path
 
 import click
 
+from ..application.queries import MAX_YEARS
 from .base import COUNT, db_option, emit, engine, exclusive, fail, json_option, print_json, writable
 from .render.audit import audit_csv, audit_document, audit_line
 from .render.complaint import event_documents
 from .render.report import as_csv, as_html, as_json, as_table
-
-MAX_YEARS = 100
 
 
 @click.command()

@@ -58,7 +58,9 @@ def replay_command(paths: tuple[Path, ...], db: str, profiles: tuple[Path, ...],
                 results.append(FileResult(str(path), None, error=f"{path}: {error}"))
     summary = summary_of(results)
     if as_json:
-        click.echo(json.dumps({"files": [r.as_dict() for r in results], "summary": summary}, indent=2))
+        click.echo(
+            json.dumps({"files": [r.as_dict() for r in results], "summary": summary}, indent=2, ensure_ascii=False)
+        )
     else:
         print_results(results)
         click.echo(summary_line(summary))
@@ -80,12 +82,21 @@ def replay_command(paths: tuple[Path, ...], db: str, profiles: tuple[Path, ...],
     type=click.Path(exists=True, path_type=Path),
     help="Regenerate the diagram block in this Markdown file instead of printing.",
 )
-def diagram(profile_name: str, document: Path | None) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print the rule table and the diagram as JSON.")
+def diagram(profile_name: str, document: Path | None, as_json: bool) -> None:
     """Print the lifecycle as a Mermaid state diagram generated from the rule table."""
     try:
         profile = find_profile(profile_name, available())
     except LifecycleError as error:
         fail(str(error))
+    if as_json and document is not None:
+        fail("--json and --write cannot go together: choose one")
+    if as_json:
+        rules = profile.rules
+        rows = [{"source": r.source, "event": r.event, "dest": r.dest, "guard": r.guard} for r in rules.rules]
+        table = {"profile": profile.name, "initial": rules.initial, "states": list(rules.states), "rows": rows}
+        click.echo(json.dumps({**table, "mermaid": mermaid(profile)}, indent=2, ensure_ascii=False))
+        return
     if document is None:
         click.echo(mermaid(profile), nl=False)
         return

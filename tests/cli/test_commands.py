@@ -236,7 +236,9 @@ def test_event_commands_and_their_errors(tmp_path: Path) -> None:
     assert unknown.exit_code == 2 and unknown.stderr.strip() == "error: unknown complaint 'C-404'"
     bad_date = run("record", "C-000001", "accepted", "--at", "2024-13-01", "--db", db)
     assert bad_date.exit_code == 2 and "ISO 8601" in bad_date.stderr
-    assert run("advance", "--to", "2024-04-01", "--db", db).stdout.strip() == "1"
+    assert run("advance", "--to", "2024-04-01", "--db", db).stdout.strip() == (
+        "recorded 1 events up to 2024-04-01 00:00 EDT: 1 reply_deadline_lapsed"
+    )
     shown = run("show", "C-000001", "--db", db)
     assert "answered (Answered)" in shown.stdout and "reply_deadline_lapsed" in shown.stdout
 
@@ -333,7 +335,7 @@ def test_audit_command_formats(tmp_path: Path) -> None:
     found = json.loads(run("audit", "--db", db, "--event", "reopened", "--json").stdout)["events"]
     reopened = json.loads(run("report", "--db", db, "--format", "json", "--as-of", "2025-06-30").stdout)
     assert len(found) == reopened["total"]["reopen_count"] > 0
-    assert all(e["actor"] == "business" and e["state"] == "awaiting_consumer" for e in found)
+    assert all(e["actor"] == "business" and e["state_after"] == "awaiting_consumer" for e in found)
     rows = list(csv.DictReader(io.StringIO(run("audit", "--db", db, "--status", "Unresolved", "--csv").stdout)))
     assert rows and all(r["reference"] for r in rows)
     assert run("audit", "--db", db, "--since", "2024-02-30").exit_code == 2
@@ -345,17 +347,17 @@ def test_due_lists_pending_deadlines_and_overdue_complaints_and_show_flags_them(
                "--profile", "cfpb", "--db", db).exit_code == 0  # fmt: skip
     for event, at in (("sent", "2018-05-01"), ("in_progress", "2018-05-10")):
         assert run("record", "c1", event, "--at", at, "--db", db).exit_code == 0
-    before = json.loads(run("due", "--by", "2018-07-01", "--json", "--db", db).stdout)
+    before = json.loads(run("due", "--until", "2018-07-01", "--json", "--db", db).stdout)
     assert [d["deadline"] for d in before["due"]] == ["final_response"] and before["overdue"] == []
     assert (
-        json.loads(run("due", "--by", "2018-06-30", "--json", "--db", db).stdout)["due"] == []
+        json.loads(run("due", "--until", "2018-06-30", "--json", "--db", db).stdout)["due"] == []
     )  # lapses as the 30th ends
-    assert run("advance", "--to", "2019-01-01", "--db", db).stdout.strip() == "1"
-    after = json.loads(run("due", "--by", "2019-01-01", "--json", "--db", db).stdout)
+    assert json.loads(run("advance", "--to", "2019-01-01", "--json", "--db", db).stdout)["events"] == {"overdue": 1}
+    after = json.loads(run("due", "--until", "2019-01-01", "--json", "--db", db).stdout)
     assert after["due"] == [] and [(o["reference"], o["state"]) for o in after["overdue"]] == [("c1", "in_progress")]
     shown = json.loads(run("show", "c1", "--json", "--db", db).stdout)
     assert (shown["state"], shown["status"], shown["overdue"]) == ("in_progress", None, "final_response")
     assert "overdue: the final_response window lapsed" in run("show", "c1", "--db", db).stdout
     assert run("record", "c1", "closed_with_explanation", "--at", "2019-02-01", "--db", db).exit_code == 0
-    assert json.loads(run("due", "--by", "2019-03-01", "--json", "--db", db).stdout)["overdue"] == []
+    assert json.loads(run("due", "--until", "2019-03-01", "--json", "--db", db).stdout)["overdue"] == []
     assert json.loads(run("show", "c1", "--json", "--db", db).stdout)["status"] == "Closed with explanation"

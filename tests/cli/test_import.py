@@ -104,7 +104,8 @@ def test_a_later_export_observes_the_complaint_adds_what_happened_since_and_refu
     assert [e["event"] for e in events] == ["filed", "sent", "in_progress", "observed", "closed", "disputed"]
     assert history["status"] == "Closed" and events[2]["timely"] is True
     # the first export knew the history up to the end of 2014-11-04: the closing came after that, by 2014-12-01
-    assert events[2]["at"] == events[3]["at"] == "2014-11-04T23:59:59.999999-05:00"
+    assert events[2]["at"] == events[3]["at"] == "2014-11-05T04:59:59.999999Z"  # the day's end in New York
+    assert events[3]["zone"] == "America/New_York"
     assert (events[4]["timing"], events[4]["at"]) == ("after", events[3]["at"])
     refused = run("import", "cfpb", str(clash), "--db", db, "--as-of", "2014-12-01")
     assert refused.exit_code == 1 and f"{clash}:2: does not follow from what is recorded" in refused.stderr

@@ -96,7 +96,14 @@ def test_one_business_and_bad_input(db: str) -> None:
     )
     assert [b["business"] for b in one["businesses"]] == ["Slow Movers"]
     unknown = run("report", "--db", db, "--business", "Nobody")
-    assert unknown.exit_code == 2 and unknown.stderr.startswith("error: no complaints for business 'Nobody'")
+    assert unknown.exit_code == 2 and unknown.stderr == "error: no business 'Nobody' in the store\n"
+    typo = run("report", "--db", db, "--business", "slow mover")
+    assert (
+        typo.exit_code == 2
+        and typo.stderr
+        == "error: no business 'slow mover' in the store; did you mean 'Slow Movers' or 'Slow Servicer'?\n"
+    )
+    assert run("report", "--db", db, "--business", "SLOW  movers", "--json", "--as-of", "2024-12-31").exit_code == 0
     bad = run("report", "--db", db, "--as-of", "2024-02-30")
     assert bad.exit_code == 2 and "2024-02-30" in bad.stderr and "Traceback" not in bad.output
 

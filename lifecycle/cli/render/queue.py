@@ -69,4 +69,5 @@ def advance_line(document: dict[str, Any]) -> str:
     verb = "would record" if document["dry_run"] else "recorded"
     kinds = ", ".join(f"{count} {event}" for event, count in document["events"].items())
     total = sum(document["events"].values())
-    return f"{verb} {total} events up to {document['to']}" + (f": {kinds}" if kinds else "")
+    to = local(datetime.fromisoformat(document["to"]), document["zone"])
+    return f"{verb} {total} events up to {to}" + (f": {kinds}" if kinds else "")
