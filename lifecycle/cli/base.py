@@ -79,15 +79,19 @@ def exclusive(**flags: bool) -> None:
 
 
 def command_line() -> str:
-    """The command that runs, as the clock's steps name it: `lifecycle advance --to 2026-11-24` (no --db)."""
-    words, skip = ["lifecycle"], False
-    for word in sys.argv[1:]:
-        if skip or word.startswith("--db="):
-            skip = False
+    """The command that runs, as the clock's steps name it: `lifecycle advance --to 2026-11-24` (never --db or
+    --by, which are said otherwise)."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return "lifecycle"
+    words = [ctx.command_path]
+    for param in ctx.command.params:
+        value = ctx.params.get(param.name or "")
+        if param.name in ("db", "by") or value in (None, False, ()) or value == param.default:
             continue
-        skip = word == "--db"
-        if not skip:
-            words.append(word)
+        values = [str(v) for v in value] if isinstance(value, tuple) else [] if value is True else [str(value)]
+        values = values if len(values) <= 2 else [*values[:2], f"(+{len(values) - 2} more)"]
+        words += values if isinstance(param, click.Argument) else [param.opts[0], *values]
     return masked(" ".join(words))[:200]
 
 

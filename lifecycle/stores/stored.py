@@ -78,11 +78,11 @@ def sql_field(column: str, name: str, *inner: str) -> str:
 
 
 def sqlite_micros(text: str) -> str:
-    """SQL for microseconds since the epoch of an ISO 8601 date-time with offset (exact)."""
-    return (
-        f"(unixepoch({text}) * 1000000 + CASE WHEN substr({text}, 20, 1) = '.' "
-        f"THEN CAST(substr({text}, 21, 6) AS INTEGER) ELSE 0 END)"
-    )
+    """SQL for microseconds since the epoch of an ISO 8601 date-time with offset (exact: the whole seconds are
+    read without the fraction, which unixepoch() would round, `23:59:59.999999` up to the next second)."""
+    fraction = f"substr({text}, 20, 1) = '.'"
+    whole = f"unixepoch(CASE WHEN {fraction} THEN substr({text}, 1, 19) || substr({text}, 27) ELSE {text} END)"
+    return f"({whole} * 1000000 + CASE WHEN {fraction} THEN CAST(substr({text}, 21, 6) AS INTEGER) ELSE 0 END)"
 
 
 SQLITE_BATCH = (

@@ -17,7 +17,7 @@ class DeadlineView:
     """Complaints with a pending deadline, kept from each event's `deadline` (a paused one is not pending)."""
 
     name = "deadlines"
-    schema = 1
+    schema = 2
 
     def create(self, cursor: Cursor) -> None:
         """The index table, ordered by lapse time."""

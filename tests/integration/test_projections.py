@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
 import pytest
 
 from lifecycle import Lifecycle
-from lifecycle.stores.stored import Record
+from lifecycle.stores.stored import Record, micros, sqlite_micros
 from lifecycle.stores.view_store import Cursor
 from lifecycle.views.projector import Projector
 from lifecycle.views.report.view import ReportView
@@ -107,3 +109,11 @@ def test_sqlite_in_sql_and_python_paths_write_the_same_view(tmp_path: object) ->
     assert in_sql.report(as_of="2024-06-30").as_dict() == in_python.report(as_of="2024-06-30").as_dict()
     in_sql.close()
     in_python.close()
+
+
+def test_sqlite_reads_a_time_to_the_microsecond_as_python_does() -> None:
+    texts = ["2020-03-20T23:59:59.999999-04:00", "2020-03-20T23:59:59.500000+00:00", "2014-11-04T00:00:00-05:00"]
+    with sqlite3.connect(":memory:") as connection:
+        for text in texts:
+            (found,) = connection.execute(f"SELECT {sqlite_micros(':t')}", {"t": text}).fetchone()
+            assert found == micros(datetime.fromisoformat(text)), text  # unixepoch() alone rounds .999999 up

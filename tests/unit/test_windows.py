@@ -124,4 +124,4 @@ def test_the_derivation_names_the_start_the_skipped_days_the_pause_and_the_due_d
     assert "2024-12-25 Christmas Day" in lines[1] and "2025-01-01 New Year's Day" in lines[1]
     assert "2024-12-21 Sat" in lines[1] and "2025-01-05 Sun" in lines[1]
     assert lines[2] == "paused: 5 business days added when it resumed (the time left was kept)"
-    assert lines[-1] == "due 2025-01-07, lapses 2025-01-08T00:00:00-05:00"
+    assert lines[-1] == "due 2025-01-07, lapses 2025-01-08 00:00 EST"
