@@ -92,7 +92,8 @@ class Queries(Engine):
             raise InvalidInput(f"a report window is 1 to {MAX_YEARS} years (or None: all), not {years!r}")
         self.projections.report.catch_up()
         moment = datetime.now(UTC) if as_of is None else self.moment(as_of, end=True)
-        return build(self.tables, self.profiles, moment, business, years, window)
+        zone = self.profile(self.default_profile).timezone
+        return build(self.tables, self.profiles, moment, business, years, window, zone)
 
     def audit(self, limit: int = 100, **filters: Any) -> list[AuditEntry]:
         """Events across complaints matching `filters` (business, complaint_type, event, actor, status,

@@ -28,7 +28,12 @@ def profile_group() -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON document: each file, ok or its problems.")
 def check(files: tuple[Path, ...], as_json: bool) -> None:
-    """Check profile FILES: every problem as FILE:LINE: reason on stderr; exit 2 when any file has one."""
+    """Check profile FILES: every problem as FILE:LINE: reason on stderr; exit 2 when any file has one.
+
+    \b
+    Example:
+      lifecycle profile check my-bureau.yaml
+    """
     found = []
     for path in files:
         spec, problems = checked(path)
@@ -53,7 +58,12 @@ def shape(profile: Profile) -> str:
 
 @profile_group.command("schema")
 def schema() -> None:
-    """Print the JSON Schema of profile files (docs/profile.schema.json is this output)."""
+    """Print the JSON Schema of profile files (docs/profile.schema.json is this output).
+
+    \b
+    Example:
+      lifecycle profile schema > profile.schema.json
+    """
     click.echo(schema_text(), nl=False)
 
 
@@ -70,7 +80,12 @@ def schema_text() -> str:
 @click.argument("profile")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON document instead of lines.")
 def show(profile: str, as_json: bool) -> None:
-    """Show PROFILE (a name such as bbb, or a profile file): states, published outcomes, windows, paths."""
+    """Show PROFILE (a name such as bbb, or a profile file): states, published outcomes, windows, paths.
+
+    \b
+    Example:
+      lifecycle profile show fca-disp --json
+    """
     try:
         found = find(profile, available())
     except LifecycleError as error:

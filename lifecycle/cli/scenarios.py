@@ -38,6 +38,11 @@ def replay_command(paths: tuple[Path, ...], db: str, profiles: tuple[Path, ...],
     """Replay scenario files (or folders of *.yaml) and check their expectations.
 
     Exit 0 when every expectation holds, 1 when one fails, 2 when a file is not a valid scenario.
+
+    \b
+    Examples:
+      lifecycle replay scenarios/
+      lifecycle replay my-bureau.yaml --profile my-bureau-profile.yaml --json
     """
     results: list[FileResult] = []
     files = find(paths)
@@ -84,7 +89,13 @@ def replay_command(paths: tuple[Path, ...], db: str, profiles: tuple[Path, ...],
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the rule table and the diagram as JSON.")
 def diagram(profile_name: str, document: Path | None, as_json: bool) -> None:
-    """Print the lifecycle as a Mermaid state diagram generated from the rule table."""
+    """Print the lifecycle as a Mermaid state diagram generated from the rule table.
+
+    \b
+    Examples:
+      lifecycle diagram --profile cfpb
+      lifecycle diagram --profile fca-disp --write docs/lifecycle.md
+    """
     try:
         profile = find_profile(profile_name, available())
     except LifecycleError as error:

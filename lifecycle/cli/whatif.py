@@ -6,15 +6,12 @@ import csv
 import io
 import json
 import time
-from pathlib import Path
 from typing import Any
 
 import click
 
 from ..application.whatif import Compared, Run, WhatIf, whatif
-from ..domain.errors import LifecycleError
-from ..stores.database import resolve
-from .base import db_option, engine, fail
+from .base import db_option, engine, exclusive
 
 TOTALS = (
     ("compared", "complaints compared"),
@@ -65,15 +62,13 @@ def whatif_command(profile_name: str, as_of: str | None, limit: int, as_json: bo
     Partial times decide only when they fall wholly on one side of the new deadline: a response known only
     to have come by a moment after the new window lapsed (imported CFPB responses are recorded by the end of
     the 15-day window), or after a moment before it, is undetermined, never late. An event the new profile
-    refuses is listed as refused. Text: the totals, then a line per changed complaint (--limit)."""
-    if as_json and as_csv:
-        fail("--json and --csv cannot be given together")
-    try:
-        database = resolve(db)
-    except LifecycleError as error:
-        fail(str(error))
-    if database.kind == "sqlite" and not Path(database.path).is_file():
-        fail(f"no store at {database.path}")
+    refuses is listed as refused. Text: the totals, then a line per changed complaint (--limit).
+
+    \b
+    Example:
+      lifecycle whatif --profile cfpb:response=10 --json
+    """
+    exclusive(json=as_json, csv=as_csv)
     started = time.perf_counter()
     with engine(db) as app:
         result = whatif(app, profile_name, as_of)

@@ -22,6 +22,11 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, (following - _ONE_DAY).day))
 
 
+def iso_utc(moment: datetime) -> str:
+    """UTC ISO 8601 ending in Z (microseconds only when there are some): how every JSON output gives a time."""
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
 def whole_day(moment: datetime) -> bool:
     """True when a local time stands for a day's start or its end (the last microsecond), not a clock reading."""
     local = moment.time().replace(tzinfo=None)

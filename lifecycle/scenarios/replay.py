@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..application import HistoryEntry, Lifecycle
+from ..domain.calendar import iso_utc
 from ..domain.errors import LifecycleError
 from .format import ComplaintSpec, EventSpec, Scenario
 
@@ -108,8 +109,10 @@ def _check(app: Lifecycle, c: ComplaintSpec, failures: list[str]) -> ComplaintRe
                 failures.append(f"on {day} the state is {actual}, expected {state}")
     result = ComplaintResult(c.id, summary.state, summary.status, expected, failures)
     if failures:
+        zone = app.profile(summary.profile).timezone
         result.timeline = [
-            {"at": s.at.isoformat(), "event": s.event, "actor": s.actor, "state": s.state_after} for s in history
+            {"at": iso_utc(s.at), "zone": zone, "event": s.event, "actor": s.actor, "by": s.by, "state": s.state_after}
+            for s in history
         ]
     return result
 

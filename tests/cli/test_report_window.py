@@ -34,6 +34,6 @@ def test_the_window_is_a_setting_and_the_json_names_it(tmp_path: Path) -> None:
     default = json.loads(run("report", "--db", db, "--as-of", "2024-12-31", "--format", "json").stdout)
     assert default["window"] == "filed"
     table = run("report", "--db", db, "--as-of", "2024-12-31", "--window", "closed").stdout
-    assert table.startswith("as of 2025-01-01T04:59:59.999999+00:00; complaints open or closed since 2022-01-01")
+    assert table.startswith("as of the end of 2024-12-31 (EST); complaints open or closed since the end of 2021-12-31")
     bad = run("report", "--db", db, "--window", "opened")
     assert bad.exit_code == 2 and "opened" in bad.output

@@ -134,10 +134,10 @@ def test_an_unknown_profile_is_one_line_and_exit_2(store: str) -> None:
 def test_a_missing_store_is_refused_and_not_created(tmp_path: Path) -> None:
     db = tmp_path / "missing.db"
     line = one_line_error(run("whatif", "--db", str(db), "--profile", "cfpb"))
-    assert line == f"error: no store at {db}" and not db.exists()
+    assert line == f"error: no store at {db} (only commands that record create one)" and not db.exists()
 
 
 def test_bad_dates_and_both_formats_are_refused(store: str) -> None:
     assert "not an ISO 8601" in one_line_error(run("whatif", "--db", store, "--profile", "cfpb", "--as-of", "soon"))
     both = one_line_error(run("whatif", "--db", store, "--profile", "cfpb", "--json", "--csv"))
-    assert both == "error: --json and --csv cannot be given together"
+    assert both == "error: --json and --csv cannot go together: choose one"

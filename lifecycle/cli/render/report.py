@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from html import escape
 
 from ...views.report.figures import Figures, Report
+from .times import moment_text
 
 STATUS_COLOURS = {
     "Open": "#9e9e9e",
@@ -146,7 +147,8 @@ def as_table(report: Report) -> str:
     head = ("business", "complaints", "closed 12m", *statuses, "overdue", "responded", "median d", "p90 d")
     head += ("timely", "resolved")
     since, words = report.total.since, WINDOW_WORDS.get(report.window, report.window)
-    lines = [f"as of {report.as_of}; complaints {words} " + (f"since {since}" if since else "at any time")]
+    since_text = f"since {moment_text(since, report.zone)}" if since else "at any time"
+    lines = [f"as of {moment_text(report.as_of, report.zone)}; complaints {words} {since_text}"]
     lines += [f"  {line}" for line in vocabulary_lines(report.total)]
     rows: list[tuple[str, ...]] = [head]
     for f in sections(report):
@@ -289,6 +291,7 @@ def as_html(report: Report) -> str:
         "th,td{padding:2px 10px;text-align:left;border-bottom:1px solid #ddd}section{margin-bottom:40px}"
         ".charts{display:flex;flex-wrap:wrap;gap:24px}.chart text{font-size:12px}.chart .title{font-weight:bold}"
         ".chart .small{font-size:10px}</style></head><body>"
-        f"<h1>Complaint report</h1><p>As of {escape(report.as_of)}. Counts use the effective times of events; "
+        f"<h1>Complaint report</h1><p>As of {escape(moment_text(report.as_of, report.zone))}. "
+        "Counts use the effective times of events; "
         "no personal data is shown.</p>" + "".join(parts) + "</body></html>\n"
     )

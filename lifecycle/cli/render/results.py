@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import click
 
 from ...scenarios.replay import FileResult, describe
+from .times import local
 
 
 def print_results(results: list[FileResult]) -> None:
@@ -17,7 +20,8 @@ def print_results(results: list[FileResult]) -> None:
             for failure in c.failures:
                 click.echo(f"      {failure}")
             for step in c.timeline:
-                click.echo(f"        {step['at']}  {step['event']:<32} by {step['actor']:<8} -> {step['state']}")
+                when = local(datetime.fromisoformat(step["at"]), step["zone"])
+                click.echo(f"        {when:<22}  {step['event']:<28} {step['actor']:<8} -> {step['state']}")
 
 
 def summary_of(results: list[FileResult]) -> dict[str, int]:

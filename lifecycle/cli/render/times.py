@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from ...domain.calendar import whole_day
+from ...domain.calendar import iso_utc, whole_day
 
 
 @cache
@@ -17,7 +17,7 @@ def zone(name: str) -> ZoneInfo:
 
 def utc(moment: datetime | None) -> str | None:
     """UTC ISO 8601 with a Z (microseconds only when there are some), or None."""
-    return None if moment is None else moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return None if moment is None else iso_utc(moment)
 
 
 def local(moment: datetime, zone_name: str, timing: str | None = None) -> str:
@@ -34,3 +34,12 @@ def local(moment: datetime, zone_name: str, timing: str | None = None) -> str:
 def day(value: date | None) -> str | None:
     """A day as ISO 8601, or None."""
     return None if value is None else value.isoformat()
+
+
+def moment_text(iso: str, zone_name: str) -> str:
+    """A moment given as a bound (a report's "as of", a window's start) for people: `the end of 2024-05-01`,
+    `the start of 2021-05-02`, or `2024-05-01 09:15 EDT`, in the zone."""
+    here = datetime.fromisoformat(iso).astimezone(zone(zone_name))
+    if not whole_day(here):
+        return here.strftime("%Y-%m-%d %H:%M %Z")
+    return f"the {'start' if here.hour == 0 else 'end'} of {here.date().isoformat()} ({here:%Z})"

@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from ...domain.calendar import iso_utc
 from ...domain.errors import InvalidInput
 from ...domain.profile import Profile
 from ...stores.stored import micros
@@ -192,7 +193,7 @@ def figures(
     t = micros(moment) or 0
     since = None if years is None else years_before(moment, years)
     since_window, since_12m = micros(since) if since else None, micros(years_before(moment, 1)) or 0
-    out = Figures(business, _iso(moment), _iso(since) if since else None, window)
+    out = Figures(business, iso_utc(moment), iso_utc(since) if since else None, window)
     tally = Tally(out)
     for row in rows:
         profile = profiles[row.profile]
@@ -213,10 +214,6 @@ def figures(
     return tally.finish()
 
 
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat()
-
-
 @dataclass
 class Report:
     """Figures per business, for complaints naming no company, and for the whole store, as of one moment."""
@@ -227,11 +224,14 @@ class Report:
     unattributed: Figures | None = None
     """The complaints whose export named no company: in `total`, never listed as a business."""
     window: str = "filed"
+    zone: str = "UTC"
+    """The time zone the report's moments are shown in (the default profile's)."""
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready form: `businesses` is a list of objects."""
         return {
             "as_of": self.as_of,
+            "zone": self.zone,
             "window": self.window,
             "businesses": [b.as_dict() for b in self.businesses],
             "unattributed": self.unattributed.as_dict() if self.unattributed else None,
@@ -246,6 +246,7 @@ def build(
     business: str | None,
     years: int | None = 3,
     window: str = "filed",
+    zone: str = "UTC",
 ) -> Report:
     """The report for one business (its name in any case and spacing) or all, from the view.
 
@@ -262,4 +263,4 @@ def build(
         listed[-1].aliases = group.aliases
     apart = figures(unattributed, moment, known, NO_COMPANY, years, window) if unattributed else None
     total = figures(rows, moment, known, None, years, window)
-    return Report(total.as_of, listed, total, apart, window)
+    return Report(total.as_of, listed, total, apart, window, zone)
