@@ -80,7 +80,7 @@ def import_cfpb(
     for note in sorted(notes, key=lambda n: (order.get(n.path, 0), n.line)):
         click.echo(str(note), err=True)
     if as_json:
-        click.echo(json.dumps(result.as_dict(), indent=2))
+        click.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
     else:
         click.echo(import_line(result))
     sys.exit(PARTIAL if result.bad else 0)

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from ..application.whatif import Compared, Run, WhatIf, whatif
+from ..domain.calendar import iso_utc
 from .base import db_option, engine, exclusive
 
 TOTALS = (
@@ -75,7 +76,7 @@ def whatif_command(profile_name: str, as_of: str | None, limit: int, as_json: bo
     click.echo(f"re-ran {len(result.complaints):,} complaints in {time.perf_counter() - started:.1f} s", err=True)
     listed = [c for c in result.complaints if c.changed][: limit or None]
     if as_json:
-        click.echo(json.dumps(document(result, listed), indent=2))
+        click.echo(json.dumps(document(result, listed), indent=2, ensure_ascii=False))
     elif as_csv:
         click.echo(csv_text(listed), nl=False)
     else:
@@ -100,7 +101,8 @@ def document(result: WhatIf, listed: list[Compared]) -> dict[str, Any]:
     """What `whatif --json` prints: the profile, the totals and the changed complaints listed."""
     return {
         "profile": result.profile,
-        "as_of": result.as_of.isoformat() if result.as_of else None,
+        "as_of": iso_utc(result.as_of) if result.as_of else None,
+        "zone": getattr(result.as_of.tzinfo, "key", None) if result.as_of else None,
         "totals": result.totals(),
         "listed": len(listed),
         "complaints": [

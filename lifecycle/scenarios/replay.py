@@ -111,7 +111,14 @@ def _check(app: Lifecycle, c: ComplaintSpec, failures: list[str]) -> ComplaintRe
     if failures:
         zone = app.profile(summary.profile).timezone
         result.timeline = [
-            {"at": iso_utc(s.at), "zone": zone, "event": s.event, "actor": s.actor, "by": s.by, "state": s.state_after}
+            {
+                "at": iso_utc(s.at),
+                "zone": zone,
+                "event": s.event,
+                "actor": s.actor,
+                "by": s.by,
+                "state_after": s.state_after,
+            }
             for s in history
         ]
     return result

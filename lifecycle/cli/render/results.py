@@ -21,7 +21,7 @@ def print_results(results: list[FileResult]) -> None:
                 click.echo(f"      {failure}")
             for step in c.timeline:
                 when = local(datetime.fromisoformat(step["at"]), step["zone"])
-                click.echo(f"        {when:<22}  {step['event']:<28} {step['actor']:<8} -> {step['state']}")
+                click.echo(f"        {when:<22}  {step['event']:<28} {step['actor']:<8} -> {step['state_after']}")
 
 
 def summary_of(results: list[FileResult]) -> dict[str, int]:
