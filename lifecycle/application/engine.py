@@ -32,7 +32,9 @@ class ConcurrentChange(LifecycleError):
 
 def principal(by: str | None) -> str:
     """Who records events: `by`, else $LIFECYCLE_USER, else the operating system's user."""
-    found = by or os.environ.get("LIFECYCLE_USER")
+    if by is not None and (not isinstance(by, str) or not by.strip()):
+        raise InvalidInput(f"who records events (by) must be a name, not {by!r}")
+    found = by or os.environ.get("LIFECYCLE_USER") or None  # an empty variable is an unset one
     if found is None:
         try:
             found = getpass.getuser()
@@ -117,9 +119,7 @@ class Engine(Application[UUID]):
 
     def who(self, by: str | None, method: str) -> Who:
         """Who records: `by` or the application's principal; the clock's steps name the run (or the method)."""
-        if by is not None and not by.strip():
-            raise InvalidInput("who records an event (by) cannot be blank")
-        return Who(by or self.by, self.run or f"Lifecycle.{method}")
+        return Who(self.by if by is None else principal(by), self.run or f"Lifecycle.{method}")
 
     def get(self, reference: str) -> Complaint:
         """The complaint with this reference."""

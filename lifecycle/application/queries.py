@@ -114,6 +114,8 @@ class Queries(Engine):
     def due(self, until: Moment, limit: int = 1000, business: str | None = None) -> list[str]:
         """References of complaints with a deadline lapsing by `until`, soonest first (of one business, its name
         in any case and spacing)."""
+        if not isinstance(limit, int) or not 1 <= limit <= MAX_ROWS:
+            raise InvalidInput(f"a limit is 1 to {MAX_ROWS:,} complaints, not {limit!r}")
         self.projections.catch_up()
         spellings = None if business is None else known_spellings(business_names(self.tables), business)
         return [self.repository.get(i).reference for i in due(self.tables, self.moment(until), limit, spellings)]

@@ -16,7 +16,8 @@ from eventsourcing.persistence import PersistenceError
 
 from ..application import Lifecycle
 from ..domain.errors import LifecycleError
-from ..stores.database import masked
+from ..domain.redaction import masked
+from ..stores.database import resolve
 
 PARTIAL, BAD_INPUT, FAILURE = 1, 2, 3
 """Exit codes besides 0: done in part, bad input (nothing recorded), the database or an internal failure."""
@@ -59,7 +60,7 @@ def emit(text: str, out: Path | None, note: str) -> None:
 
 
 def writable(out: Path | None) -> None:
-    """Refuse, before any work, an output file whose folder does not exist or cannot be written."""
+    """Refuse, before any work, an output file whose folder does not exist or that is a folder."""
     if out is not None and not out.parent.is_dir():
         fail(f"cannot write {out}: no folder {out.parent}")
     if out is not None and out.is_dir():
@@ -78,16 +79,21 @@ def exclusive(**flags: bool) -> None:
         fail(f"{' and '.join(given)} cannot go together: choose one")
 
 
+NAMED = ("to", "at", "as_of", "until", "profile", "view", "dry_run")
+"""The options a run's name keeps: times and choices, never free text (a --text or --consumer is personal)."""
+
+
 def command_line() -> str:
-    """The command that runs, as the clock's steps name it: `lifecycle advance --to 2026-11-24` (never --db or
-    --by, which are said otherwise)."""
+    """The command that runs, as the clock's steps name it: `lifecycle advance --to 2026-11-24` (its arguments
+    and the options in NAMED only: no --db, --by or personal text)."""
     ctx = click.get_current_context(silent=True)
     if ctx is None:
         return "lifecycle"
     words = [ctx.command_path]
     for param in ctx.command.params:
         value = ctx.params.get(param.name or "")
-        if param.name in ("db", "by") or value in (None, False, ()) or value == param.default:
+        named = isinstance(param, click.Argument) or param.name in NAMED
+        if not named or value in (None, False, ()) or value == param.default:
             continue
         values = [str(v) for v in value] if isinstance(value, tuple) else [] if value is True else [str(value)]
         values = values if len(values) <= 2 else [*values[:2], f"(+{len(values) - 2} more)"]
@@ -100,6 +106,8 @@ def engine(db: str, create: bool = False, by: str | None = None) -> Iterator[Lif
     """An application on `db` (opened, not created, unless `create`); bad input becomes a one-line error (exit
     2), a database failure one line with exit 3."""
     try:
+        path = resolve(db).path if create else ""
+        fresh = path if path and not Path(path).exists() else ""
         app = Lifecycle(db, by=by, create=create)
     except LifecycleError as error:
         fail(str(error))
@@ -109,6 +117,11 @@ def engine(db: str, create: bool = False, by: str | None = None) -> Iterator[Lif
     try:
         yield app
     except LifecycleError as error:
+        empty = fresh and not app.recorder.max_notification_id()
+        app.close()
+        if empty:  # refused before anything was recorded: the store this command created goes too
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{fresh}{suffix}").unlink(missing_ok=True)
         fail(str(error))
     except (sqlite3.Error, psycopg.Error, PersistenceError) as error:
         fail(f"database {db}: {error}", FAILURE)

@@ -61,20 +61,23 @@ def import_cfpb(
     except LifecycleError as error:
         fail(str(error))
     total = sum(path.stat().st_size for path in paths)
-    with (
-        engine(db, create=True, by=by) as app,
-        click.progressbar(length=total, label="importing", file=sys.stderr) as bar,
-    ):
+    with engine(db, create=True, by=by) as app:
+        chosen = app.profile(app.use(profile))
+        if day is not None:
+            app.at(chosen, day)  # a plausible day, or refused before anything is recorded
+        with click.progressbar(length=total, label="importing", file=sys.stderr) as bar:
 
-        def report_rate(progress: ImportResult) -> None:
-            elapsed = time.perf_counter() - started
-            if elapsed - shown[0] >= 1:  # a new label at most once a second (each is a line when not a terminal)
-                shown[0] = elapsed
-                bar.label = f"importing {progress.rows:,} rows, {progress.rows / elapsed:,.0f} rows/s"
+            def report_rate(progress: ImportResult) -> None:
+                elapsed = time.perf_counter() - started
+                if elapsed - shown[0] >= 1:  # a new label at most once a second (a line each when not a terminal)
+                    shown[0] = elapsed
+                    bar.label = f"importing {progress.rows:,} rows, {progress.rows / elapsed:,.0f} rows/s"
 
-        started, shown = time.perf_counter(), [0.0]
-        importer = Importer(app, profile=app.profile(app.use(profile)))
-        result = importer.run(list(paths), progress=bar.update, on_batch=report_rate, as_of=day, encodings=encodings)
+            started, shown = time.perf_counter(), [0.0]
+            importer = Importer(app, profile=chosen)
+            result = importer.run(
+                list(paths), progress=bar.update, on_batch=report_rate, as_of=day, encodings=encodings
+            )
     order = {str(path): number for number, path in enumerate(paths)}
     notes: list[BadRow | FlaggedRow] = [*result.bad, *result.warnings]
     for note in sorted(notes, key=lambda n: (order.get(n.path, 0), n.line)):

@@ -122,9 +122,11 @@ Shell completion (add the line to the shell's start-up file):
 
 
 def internal_failure(error: Exception) -> str:
-    """The one line told for an exception no command expected."""
+    """The one line told for an exception no command expected, passwords masked."""
+    from ..domain.redaction import masked  # only on failure: start-up stays light
+
     lines = str(error).strip().splitlines()
-    return f"error: internal failure: {type(error).__name__}" + (f": {lines[0]}" if lines else "")
+    return f"error: internal failure: {type(error).__name__}" + (f": {masked(lines[0])}" if lines else "")
 
 
 class LifecycleGroup(LazyGroup):

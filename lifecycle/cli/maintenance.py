@@ -83,8 +83,13 @@ def erase(reference: str | None, consumer: str | None, yes: bool, as_json: bool,
             fail(f"erase destroys the personal data of {len(doomed)} complaint(s) ({named}) for good: add --yes")
         for ref in doomed:
             click.echo(f"will erase the personal data of {ref}", err=True)
-        if doomed and not yes:
-            click.confirm(f"Destroy the personal data of {len(doomed)} complaint(s) for good?", abort=True, err=True)
+        if (
+            doomed
+            and not yes
+            and not click.confirm(f"Destroy the personal data of {len(doomed)} complaint(s)?", err=True)
+        ):
+            click.echo("nothing erased", err=True)
+            return
         count = app.erase(reference, consumer) if doomed else 0
     if as_json:
         print_json({"erased": count, "complaints": doomed})

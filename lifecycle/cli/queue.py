@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import click
 
-from .base import COUNT, by_option, db_option, engine, print_json
+from .base import COUNT, by_option, db_option, engine, exclusive, print_json
 from .render.queue import advance_line, due_document, due_lines
 from .render.times import utc
 
@@ -57,13 +57,16 @@ def due(until: str | None, late_only: bool, business: str | None, limit: int, as
       lifecycle due                      # due by the end of today
       lifecycle due --overdue --business "Acme Retail" --json
     """
+    exclusive(overdue=late_only, until=until is not None)
     now = datetime.now(UTC)
     with engine(db) as app:
-        moment = now if late_only else app.moment(until, end=True) if until else app.moment(now.date(), end=True)
+        default = app.profile(app.default_profile)
+        today = app.moment(default.calendar.local_date(now), end=True)
+        moment = now if late_only else app.moment(until, end=True) if until else today
         pending = [app.summary(reference) for reference in app.due(moment, limit, business)]
         late = app.overdue(now, limit, business)
         zones = {name: app.profile(name).timezone for name in {s.profile for s in pending} | {o.profile for o in late}}
-    document = due_document(now, moment, pending, late, zones)
+    document = due_document(now, moment, pending, late, zones, default.timezone)
     if as_json:
         print_json(document)
         return

@@ -22,7 +22,7 @@ def derivation(
     filed = entered.get(profile.rules.initial)
     length = rule.length(profile.calendar.local_date(filed) if filed else None)
     exact = begun if unit == "business hours" and not deadline.started else None
-    origin = f" from {f'{exact:%Y-%m-%d %H:%M %Z}' if exact else start} (entering {counted})"
+    origin = f" from {shown(profile, exact) if exact else start} (entering {counted})"
     lines = [f"{rule.name}: {length} {unit}{origin}" + (f", for {complaint_type}" if rule.types else "")]
     if rule.versions and length != rule.days:
         lines.append(f"the length in effect for complaints received on {start if filed is None else filed.date()}")
@@ -31,10 +31,10 @@ def derivation(
     if deadline.held:
         lines.append(f"paused: {deadline.held} {unit} added when it resumed (the time left was kept)")
     if deadline.paused_at is not None:
-        lines.append(f"paused since {deadline.paused_at:%Y-%m-%d %H:%M %Z}: it does not lapse until resumed")
+        lines.append(f"paused since {shown(profile, deadline.paused_at)}: it does not lapse until resumed")
     if deadline.extended:
         lines.append(f"extended by {deadline.extended} {unit} (at most {rule.extend_max})")
-    lines.append(f"due {deadline.due_on}, lapses {deadline.lapses_at:%Y-%m-%d %H:%M %Z}")
+    lines.append(f"due {deadline.due_on}, lapses {shown(profile, deadline.lapses_at)}")
     return lines
 
 
@@ -46,3 +46,8 @@ def _skipped(profile: Profile, start: date, due_on: date) -> list[str]:
         return []
     named = [f"{day} {calendar.holiday_name(day) or day.strftime('%a')}" for day in days]
     return [f"skipped {len(days)} days that are not business days: {', '.join(named)}"]
+
+
+def shown(profile: Profile, moment: datetime) -> str:
+    """A moment for people, in the profile's named zone: `2024-03-07 00:00 EST`."""
+    return f"{moment.astimezone(profile.calendar.zone):%Y-%m-%d %H:%M %Z}"

@@ -223,10 +223,10 @@ class Profile:
 
     def plausible(self, moment: datetime, now: datetime) -> datetime:
         """`moment`, when it lies between `earliest` and `ahead_days` past `now`; refused otherwise."""
-        latest = self.calendar.local_date(now) + timedelta(days=self.ahead_days)
-        if not self.earliest <= self.calendar.local_date(moment) <= latest:
+        latest, day = self.calendar.local_date(now) + timedelta(days=self.ahead_days), self.calendar.local_date(moment)
+        if not self.earliest <= day <= latest:
             raise InvalidInput(
-                f"{moment.date().isoformat()} is outside the plausible dates of profile {self.name}: "
+                f"{day.isoformat()} is outside the plausible dates of profile {self.name}: "
                 f"{self.earliest} to {latest} (the profile's `dates` setting)"
             )
         return moment

@@ -27,3 +27,16 @@ def redact(text: str | None, names: Iterable[str | None] = ()) -> str | None:
             if len(part.strip(".")) > 1:
                 text = re.sub(rf"\b{re.escape(part)}", stars(part), text, flags=re.IGNORECASE)
     return text
+
+
+SECRETS: set[str] = set()
+"""Passwords seen in database URLs: masked in every message (see `masked`)."""
+
+
+def masked(text: str) -> str:
+    """`text` with the password of any URL it names (`scheme://user:password@host`) and every password seen
+    in a database URL replaced by ***."""
+    for secret in SECRETS:
+        if len(secret) >= 6:  # a shorter one would mask ordinary words; the URL pattern below still applies
+            text = text.replace(secret, "***")
+    return re.sub(r"([a-z][a-z0-9+.-]*://[^:/@\s]*:)\S*@", r"\1***@", text)

@@ -8,7 +8,7 @@ from uuid import UUID
 from eventsourcing.persistence import JSONTranscoder, Mapper, Transcoder
 
 from ..domain.errors import InvalidInput
-from .database import Database, masked, resolve
+from .database import Database, resolve
 from .keys import KeyStore
 from .mapper import SealingMapper
 from .references import ReferenceSequence
@@ -21,7 +21,7 @@ class Stores:
 
     def __init__(self, url: str | None = None, create: bool = True) -> None:
         self.database: Database = resolve(url)
-        where = self.database.path or masked(self.database.conninfo)
+        where = self.database.path or self.database.shown
         if not create and self.database.kind == "sqlite" and not Path(self.database.path).is_file():
             raise InvalidInput(f"no store at {where} (only commands that record create one)")
         self.tables = ViewStore(self.database, create)

@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 from ..domain.errors import InvalidInput
+from ..domain.redaction import SECRETS, masked
 
 DEFAULT_DB = "lifecycle.db"
 MEMORY = "memory://"
@@ -23,6 +24,8 @@ class Database:
     conninfo: str = field(default="", repr=False)
     schema: str = "public"
     settings: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    shown: str = ""
+    """How messages name the database: its URL, the password masked."""
 
     @property
     def env(self) -> dict[str, str]:
@@ -33,6 +36,9 @@ class Database:
 def resolve(url: str | None = None) -> Database:
     """Parse `url` (default: $LIFECYCLE_DB, else ./lifecycle.db)."""
     url = url or os.environ.get("LIFECYCLE_DB") or DEFAULT_DB
+    if "://" in url and "@" in url:  # a password given in any URL is masked in every message from now on
+        password = url.split("://", 1)[1].rpartition("@")[0].partition(":")[2]
+        SECRETS.update({password, unquote(password)} - {""})
     if url in (MEMORY, ":memory:", "memory"):
         return Database("memory", settings=(("PERSISTENCE_MODULE", "eventsourcing.popo"),))
     if url.startswith(("postgresql://", "postgres://")):
@@ -53,22 +59,12 @@ def resolve(url: str | None = None) -> Database:
     )
 
 
-SECRETS: set[str] = set()
-"""Passwords seen in database URLs: masked in every message (see `masked`)."""
-
-
-def masked(text: str) -> str:
-    """`text` with the password of any database URL it names replaced by ***."""
-    for secret in SECRETS:
-        if len(secret) >= 6:  # a shorter one would mask ordinary words; the URL pattern below still applies
-            text = text.replace(secret, "***")
-    return re.sub(r"(postgres(?:ql)?://[^:/@\s]*:)[^@\s]*@", r"\1***@", text)
-
-
 def _postgres(url: str) -> Database:
-    parts = urlparse(url)
-    for secret in {parts.password or "", unquote(parts.password or "")} - {""}:
-        SECRETS.add(secret)
+    try:
+        parts = urlparse(url)
+        port = parts.port
+    except ValueError as error:
+        raise InvalidInput(f"invalid database URL {masked(url)!r}: {error}") from None
     schema = parse_qs(parts.query).get("schema", ["public"])[0]
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", schema):
         raise InvalidInput(f"invalid schema name {schema!r} in {masked(url)!r}")
@@ -76,12 +72,19 @@ def _postgres(url: str) -> Database:
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
         "POSTGRES_DBNAME": unquote(parts.path.lstrip("/")) or "postgres",
         "POSTGRES_HOST": parts.hostname or "127.0.0.1",
-        "POSTGRES_PORT": str(parts.port or 5432),
+        "POSTGRES_PORT": str(port or 5432),
         "POSTGRES_USER": unquote(parts.username or "postgres"),
         "POSTGRES_PASSWORD": unquote(parts.password or ""),
         "POSTGRES_SCHEMA": schema,
         "POSTGRES_POOL_SIZE": "2",
         "POSTGRES_MAX_OVERFLOW": "4",
     }
-    conninfo = url.split("?", 1)[0]
-    return Database("postgres", conninfo=conninfo, schema=schema, settings=tuple(settings.items()))
+    keys = {"host": "HOST", "port": "PORT", "dbname": "DBNAME", "user": "USER", "password": "PASSWORD"}
+    conninfo = " ".join(f"{key}={quoted(settings[f'POSTGRES_{name}'])}" for key, name in keys.items())
+    shown = masked(url.split("?", 1)[0])
+    return Database("postgres", conninfo=conninfo, schema=schema, settings=tuple(settings.items()), shown=shown)
+
+
+def quoted(value: str) -> str:
+    """A libpq connection value, quoted: never parsed again from a URL, so a password never lands in a host."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"

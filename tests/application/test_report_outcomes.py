@@ -43,7 +43,7 @@ def cfpb(app: Lifecycle, business: str, filed: str, *events: tuple[str, str]) ->
 def windowed(app: Lifecycle, as_of: str, window: str) -> Report:
     """The report under one definition of its window, built from the view as `Lifecycle.report` does."""
     app.projections.report.catch_up()
-    return build(app.tables, app.profiles, app.moment(as_of, end=True), None, 3, window)
+    return build(app.tables, app.profiles, app.moment(as_of, end=True), None, 3, window, "America/New_York")
 
 
 def test_cfpb_figures_use_the_company_responses_and_never_the_bbb_statuses(app: Lifecycle) -> None:

@@ -92,7 +92,12 @@ CASES: list[tuple[str, list[str], int, str]] = [
     ("impossible date", ["record", "A-1", "accepted", "--at", "2024-13-01"], 2, "not an ISO 8601 date"),
     ("short date", ["record", "A-1", "accepted", "--at", "2024-1-1"], 2, "'2024-1-1'"),
     ("out of order", ["record", "C-000001", "sent", "--at", "2024-03-01"], 2, "is earlier than its last event"),
-    ("blank recorder", ["record", "A-1", "reopened", "--at", "2024-06-02", "--by", " "], 2, "cannot be blank"),
+    (
+        "blank recorder",
+        ["record", "A-1", "reopened", "--at", "2024-06-02", "--by", " "],
+        2,
+        "who records events (by) must be a name, not ' '",
+    ),
     ("extension of zero days", ["record", "A-1", "reopened", "--at", "2024-06-02", "--days", "0"], 2, "--days"),
     ("report over 5000 years", ["report", "--years", "5000"], 2, "--years takes a number of years from 1 to 100"),
     ("report over 10^20 years", ["report", "--years", "99999999999999999999"], 2, "--years"),
@@ -160,6 +165,16 @@ CASES: list[tuple[str, list[str], int, str]] = [
     ("import UTF-16", ["import", "cfpb", "{folder}/utf16.csv"], 2, "utf16.csv: not UTF-8 (byte 0x00 at line 1)"),
     ("replay a bad scenario", ["replay", "{folder}/bad.yaml", "--db", "{db}"], 2, "bad.yaml"),
     ("whatif unknown profile", ["whatif", "--profile", "nope"], 2, "nope"),
+    ("an empty recorder", ["record", "A-1", "reopened", "--at", "2024-06-02", "--by", ""], 2, "must be a name"),
+    (
+        "import as of 2999",
+        ["import", "cfpb", "{root}/tests/data/cfpb/cfpb-2014-12.csv", "--as-of", "2999-01-01"],
+        2,
+        "2999-01-01 is outside the plausible dates of profile cfpb",
+    ),
+    ("due overdue until", ["due", "--overdue", "--until", "2024-06-01"], 2, "--overdue and --until cannot go together"),
+    ("a bad port", ["show", "A-1", "--db", "postgresql://u:pw@127.0.0.1:99999/x"], 2, "invalid database URL"),
+    ("a mysql URL", ["show", "A-1", "--db", "mysql://u:hunter2xx@h/db"], 2, "'mysql://u:***@h/db'"),
 ]
 """(what, arguments, exit code, what the one line says): `{folder}` and `{db}` are filled in; --db is added."""
 
@@ -169,7 +184,7 @@ def test_bad_input_is_one_line_and_records_nothing(
     store: Path, what: str, args: list[str], code: int, says: str
 ) -> None:
     before, files = dump(store), sorted(store.parent.iterdir())
-    filled = [a.format(folder=store.parent, db=store) for a in args]
+    filled = [a.format(folder=store.parent, db=store, root=ROOT) for a in args]
     result = CliRunner().invoke(main, [*filled, *([] if "--db" in filled else ["--db", str(store)])])
     assert result.exit_code == code, (what, result.output)
     told = error_lines(result)
@@ -196,10 +211,24 @@ def test_a_read_command_never_creates_a_store(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_refused_write_leaves_no_store_behind(tmp_path: Path) -> None:
+    db = tmp_path / "new.db"
+    for args in (["file", "--business", "B", "--type", "Nope", "--at", "2024-03-04"],
+                 ["file", "--business", "B", "--type", "Billing Issues", "--at", "1800-01-01"],
+                 ["import", "cfpb", str(ROOT / "tests/data/cfpb/cfpb-2014-12.csv"), "--profile", "nope"]):  # fmt: skip
+        result = CliRunner().invoke(main, [*args, "--db", str(db)])
+        assert result.exit_code == 2 and list(tmp_path.iterdir()) == [], result.output
+
+
 def test_a_password_in_a_database_url_is_never_shown() -> None:
-    for url in ("postgresql://user:s3cret-pw@127.0.0.1:1/x", "postgresql://user:s3cret-pw@127.0.0.1:1/x?schema=Bad-"):
+    for url in (
+        "postgresql://user:s3cret-pw@127.0.0.1:1/x",
+        "postgresql://user:s3cret-pw@127.0.0.1:1/x?schema=Bad-",
+        "postgresql://user:p@ss-w0rd@127.0.0.1:1/x",
+    ):
         result = CliRunner().invoke(main, ["show", "X", "--db", url])
-        assert result.exit_code == 2 and "s3cret-pw" not in result.output and "***" in result.stderr
+        assert result.exit_code == 2 and "s3cret" not in result.output and "ss-w0rd" not in result.output
+        assert "***" in result.stderr
         assert len(result.stderr.splitlines()) == 1
 
 
@@ -215,7 +244,9 @@ LIBRARY: list[tuple[str, Callable[[Lifecycle], Any], str]] = [
     ("a limit of 10^20", lambda app: app.audit(limit=10**20), "an audit limit is 1 to"),
     ("advance to 9999", lambda app: app.advance("9999-12-31"), "9999-12-31 is outside"),
     ("history as of an object", lambda app: app.history("A-1", as_of=object()), "not a date"),  # type: ignore[arg-type]
-    ("a blank recorder", lambda app: app.record("A-1", "reopened", "2024-06-02", by=""), "cannot be blank"),
+    ("a blank recorder", lambda app: app.record("A-1", "reopened", "2024-06-02", by=""), "must be a name"),
+    ("a number for a recorder", lambda app: app.record("A-1", "reopened", "2024-06-02", by=5), "must be a name"),  # type: ignore[arg-type]
+    ("a due limit of -1", lambda app: app.due("2024-06-01", limit=-1), "a limit is 1 to"),
     ("an unknown business", lambda app: app.due("2024-06-01", business="nobody"), "no business 'nobody'"),
 ]
 

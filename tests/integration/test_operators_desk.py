@@ -67,3 +67,15 @@ def test_every_event_names_who_recorded_it_and_audit_finds_them(store_url: str) 
     assert json.loads(run(store_url, "audit", "--by", "acme%portal", "--json").stdout)["events"] == []  # no wildcard
     lines = run(store_url, "history", "w1").stdout.splitlines()
     assert "2024-03-05" in lines[2] and "by acme_portal" in lines[2] and "EST" in lines[2]
+
+
+def test_a_run_name_keeps_no_personal_text(store_url: str) -> None:
+    assert run(store_url, "file", "--business", "Acme", "--type", "Billing Issues", "--at", "2024-03-04",
+               "--ref", "p1", "--consumer", "Jane Roe").exit_code == 0  # fmt: skip
+    late = run(store_url, "record", "p1", "responded", "--at", "2024-04-20", "--text", "Call Jane Roe at 555-0100")
+    assert late.exit_code == 0
+    events = json.loads(run(store_url, "history", "p1", "--json", "--unredacted").stdout)["events"]
+    clock = [e["by"] for e in events if e["actor"] == "clock"]
+    assert clock and all(by.endswith("via lifecycle record p1 responded --at 2024-04-20") for by in clock)
+    exported = [json.loads(line) for line in run(store_url, "export", "--unredacted").stdout.splitlines()]
+    assert exported and not any("Jane" in (e["by"] or "") or "555" in (e["by"] or "") for e in exported)

@@ -8,7 +8,7 @@ from typing import Any
 from ...application import HistoryEntry, Summary
 from ...domain.redaction import redact, stars
 from ...stores.keys import ERASED
-from .times import day, local, utc
+from .times import day, local, moment_text, utc
 
 FACTS = ("good_faith", "timely", "days", "window", "known_until")
 """Facts an event may carry, shown under their own names."""
@@ -89,7 +89,7 @@ def history_lines(document: dict[str, Any]) -> list[str]:
     as_of = document["as_of"]
     head = f"{document['reference']}: {document['state']} ({document['status'] or 'open'})"
     if as_of:
-        head += f" as of {local(parse(as_of), document['zone'])}"
+        head += f" as of {moment_text(as_of, document['zone'])}"
     return [head, *(event_line(e, recorded=True) for e in document["events"])]
 
 

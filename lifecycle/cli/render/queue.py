@@ -8,11 +8,16 @@ from typing import Any
 
 from ...application import Summary
 from ...views.audit import Overdue
-from .times import day, local, utc, zone
+from .times import day, local, moment_text, utc, zone
 
 
 def due_document(
-    now: datetime, until: datetime, pending: list[Summary], late: list[Overdue], zones: Mapping[str, str]
+    now: datetime,
+    until: datetime,
+    pending: list[Summary],
+    late: list[Overdue],
+    zones: Mapping[str, str],
+    zone_name: str,
 ) -> dict[str, Any]:
     """What `due --json` prints: deadlines due by `until` (days past the due day: negative while some are
     left), then the complaints overdue now on an expected window."""
@@ -45,14 +50,12 @@ def due_document(
         }
         for o in late
     ]
-    return {"now": utc(now), "until": utc(until), "due": rows, "overdue": flagged}
+    return {"now": utc(now), "until": utc(until), "zone": zone_name, "due": rows, "overdue": flagged}
 
 
 def due_lines(document: dict[str, Any]) -> list[str]:
     """What `due` prints: a line per complaint due, then a line per complaint overdue."""
-    until = datetime.fromisoformat(document["until"])
-    zone_name = document["due"][0]["zone"] if document["due"] else "UTC"
-    lines = [f"{len(document['due'])} due by {local(until, zone_name)}"]
+    lines = [f"{len(document['due'])} due by {moment_text(document['until'], document['zone'])}"]
     for d in document["due"]:
         late = d["days_late"]
         how = f"{late} days late" if late > 0 else "due today" if late == 0 else f"due in {-late} days"
@@ -69,5 +72,5 @@ def advance_line(document: dict[str, Any]) -> str:
     verb = "would record" if document["dry_run"] else "recorded"
     kinds = ", ".join(f"{count} {event}" for event, count in document["events"].items())
     total = sum(document["events"].values())
-    to = local(datetime.fromisoformat(document["to"]), document["zone"])
+    to = moment_text(document["to"], document["zone"])
     return f"{verb} {total} events up to {to}" + (f": {kinds}" if kinds else "")

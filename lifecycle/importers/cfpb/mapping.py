@@ -16,7 +16,7 @@ allow and flagged (`quirks` in the filing's details): see `reading`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import NamedTuple
 
 from ...domain.complaint import Complaint
@@ -70,6 +70,8 @@ class Moments:
 
     def __init__(self, profile: Profile, who: Who = NOBODY) -> None:
         self.profile, self.who = profile, who
+        self.now = datetime.now(UTC)
+        """When the import runs: a row's days must be plausible by then (the profile's `dates`)."""
         self.starts: dict[date, datetime] = {}
         self.ends: dict[date, datetime] = {}
         self.windows: dict[date, tuple[datetime, datetime, datetime]] = {}
@@ -145,6 +147,9 @@ def reading(row: ExportRow, moments: Moments) -> Reading:
     response' marked timely (recorded as the lapse: the response the company never gave), a dispute the
     rules cannot take (no response to dispute, or none before disputes ended) and a short row (export.read)."""
     quirks = list(row.quirks)
+    for day in (row.received, row.sent):
+        if day is not None:
+            moments.profile.plausible(moments.start(day), moments.now)
     if row.response != UNTIMELY and row.response not in RESPONSES:
         raise InvalidInput(f"unknown company response {row.response!r}; known: {', '.join(RESPONSES)}, {UNTIMELY}")
     newest = shown(row, moments)
