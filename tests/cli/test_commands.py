@@ -237,7 +237,7 @@ def test_event_commands_and_their_errors(tmp_path: Path) -> None:
     bad_date = run("record", "C-000001", "accepted", "--at", "2024-13-01", "--db", db)
     assert bad_date.exit_code == 2 and "ISO 8601" in bad_date.stderr
     assert run("advance", "--to", "2024-04-01", "--db", db).stdout.strip() == (
-        "recorded 1 events up to 2024-04-01 00:00 EDT: 1 reply_deadline_lapsed"
+        "recorded 1 events up to the start of 2024-04-01 (EDT): 1 reply_deadline_lapsed"
     )
     shown = run("show", "C-000001", "--db", db)
     assert "answered (Answered)" in shown.stdout and "reply_deadline_lapsed" in shown.stdout
