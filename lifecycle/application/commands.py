@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -14,6 +14,7 @@ from ..domain.errors import DuplicateComplaint, InvalidInput
 from ..domain.planned import Who
 from ..domain.profile import Profile
 from ..views.deadlines import due
+from ..views.report.query import reference_of
 from .engine import RETRIES, ConcurrentChange, Engine, Moment
 
 FOREVER = datetime.max.replace(tzinfo=UTC) - timedelta(days=2)
@@ -139,23 +140,32 @@ class Commands(Engine):
 
     def lapsing(self, moment: datetime, references: Sequence[str] | None = None) -> Counter[str]:
         """What advancing to `moment` would record, counted by event; nothing is recorded."""
-        found: Counter[str] = Counter()
         if references is None:
             self.projections.deadlines.catch_up()
-            ids = due(self.tables, moment, 2**62)
+            complaints: Iterable[Complaint] = (self.repository.get(i) for i in due(self.tables, moment, 2**62))
         else:
-            ids = [Complaint.create_id(r) for r in references]
-        for number in range(0, len(ids), 500):
-            complaints: list[Complaint] = [self.repository.get(i) for i in ids[number : number + 500]]
-            for complaint in complaints:
-                found.update(step.event for step in complaint.lapses(self.profile(complaint.profile), moment))
-        return found
+            complaints = (self.get(r) for r in references)
+        return Counter(step.event for c in complaints for step in c.lapses(self.profile(c.profile), moment))
 
     def erase(self, reference: str | None = None, consumer: str | None = None) -> int:
         """Make one complaint's, or one consumer's, personal data unreadable everywhere; returns keys destroyed."""
+        complaint_id = self._erasing(reference, consumer)
+        if complaint_id is not None:
+            return self.keys.erase([complaint_id])
+        return self.keys.erase(consumer=consumer)
+
+    def erasable(self, reference: str | None = None, consumer: str | None = None) -> list[str]:
+        """The complaints whose personal data `erase` with the same arguments would make unreadable."""
+        if self._erasing(reference, consumer) is not None:
+            return [str(reference)]
+        self.projections.report.catch_up()
+        return [reference_of(self.tables, i) or i for i in self.keys.held(str(consumer))]
+
+    def _erasing(self, reference: str | None, consumer: str | None) -> str | None:
+        """Refuse an erasure that names not exactly one known complaint or one consumer; the complaint's id."""
         if (reference is None) == (consumer is None):
             raise InvalidInput("erase one complaint (reference) or one consumer, not both or neither")
-        if reference is not None:
-            self.get(reference)  # unknown references are an error, not a silent no-op
-            return self.keys.erase([Complaint.create_id(reference).hex])
-        return self.keys.erase(consumer=consumer)
+        if reference is None:
+            return None
+        self.get(reference)  # an unknown reference is an error, not a silent no-op
+        return Complaint.create_id(reference).hex

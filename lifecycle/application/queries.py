@@ -14,8 +14,7 @@ from ..views.audit import AuditEntry, Overdue, audit, overdue
 from ..views.chain import verify
 from ..views.deadlines import due
 from ..views.report.figures import Report, build
-from ..views.report.names import known_spellings
-from ..views.report.query import business_names, reference_of, references, version_at
+from ..views.report.query import reference_of, references, version_at
 from .engine import Engine, Moment
 from .history import HistoryEntry, Summary, entries
 
@@ -117,23 +116,12 @@ class Queries(Engine):
         if not isinstance(limit, int) or not 1 <= limit <= MAX_ROWS:
             raise InvalidInput(f"a limit is 1 to {MAX_ROWS:,} complaints, not {limit!r}")
         self.projections.catch_up()
-        spellings = None if business is None else known_spellings(business_names(self.tables), business)
-        return [self.repository.get(i).reference for i in due(self.tables, self.moment(until), limit, spellings)]
+        return [self.repository.get(i).reference for i in due(self.tables, self.moment(until), limit, business)]
 
     def overdue(self, at: Moment, limit: int = 1000, business: str | None = None) -> list[Overdue]:
         """Complaints overdue at `at` (an expected window lapsed; they are still open), longest overdue first."""
         self.projections.report.catch_up()
         return overdue(self.tables, self.moment(at, end=True), limit, business)
-
-    def erasable(self, reference: str | None = None, consumer: str | None = None) -> list[str]:
-        """The complaints whose personal data `erase` with the same arguments would make unreadable."""
-        if (reference is None) == (consumer is None):
-            raise InvalidInput("erase one complaint (reference) or one consumer, not both or neither")
-        if reference is not None:
-            self.get(reference)  # an unknown reference is an error
-            return [reference]
-        self.projections.report.catch_up()
-        return [reference_of(self.tables, i) or i for i in self.keys.held(consumer or "")]
 
     def verify(self) -> tuple[int, str | None]:
         """Recompute the hash chain; the number of links checked and the first broken one, described."""

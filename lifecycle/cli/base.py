@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
@@ -70,6 +70,14 @@ def writable(out: Path | None) -> None:
 def print_json(document: Any) -> None:
     """A JSON document on stdout, ending with a newline."""
     click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+
+
+def output(document: dict[str, Any], as_json: bool, lines: Callable[[dict[str, Any]], list[str]]) -> None:
+    """The document as JSON for machines, or as `lines` of it for people."""
+    if as_json:
+        print_json(document)
+    else:
+        click.echo("\n".join(lines(document)))
 
 
 def exclusive(**flags: bool) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from ..application import Lifecycle
-from .base import by_option, db_option, engine, fail, json_option, print_json
+from .base import by_option, db_option, engine, fail, json_option, output, print_json
 from .render.complaint import history_document, history_lines, show_document, show_lines
 
 PROFILE_HELP = "The profile: a name (bbb, cfpb, fca-disp, asic-rg271) or a profile file."
@@ -107,11 +107,7 @@ def history(reference: str, as_of: str | None, as_json: bool, unredacted: bool, 
         profile = app.profile(str(steps[0].facts["profile"]))
     status = profile.rules.status(steps[-1].state_after)
     document = history_document(reference, moment, steps, status, unredacted, profile.timezone)
-    if as_json:
-        print_json(document)
-        return
-    for line in history_lines(document):
-        click.echo(line)
+    output(document, as_json, history_lines)
 
 
 @click.command()
@@ -127,16 +123,10 @@ def show(reference: str, as_json: bool, db: str) -> None:
     """
     with engine(db) as app:
         document = shown(app, reference)
-        steps = app.history(reference)
-    if as_json:
-        print_json(document)
-        return
-    quirks = (steps[0].facts.get("details") or {}).get("quirks")
-    for line in show_lines(document, quirks):
-        click.echo(line)
+    output(document, as_json, show_lines)
 
 
-def shown(app: Lifecycle, reference: str) -> dict[str, object]:
+def shown(app: Lifecycle, reference: str) -> dict[str, Any]:
     """The show document of a complaint."""
     summary = app.summary(reference)
     return show_document(summary, app.history(reference), app.profile(summary.profile).timezone)

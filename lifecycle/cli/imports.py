@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from pathlib import Path
@@ -12,7 +11,7 @@ import click
 from ..domain.errors import LifecycleError
 from ..importers.cfpb.export import BadRow, FlaggedRow, parse_date
 from ..importers.cfpb.importer import Importer, ImportResult, check
-from .base import PARTIAL, by_option, db_option, engine, fail
+from .base import PARTIAL, by_option, db_option, engine, fail, print_json
 from .render.imports import import_line
 
 
@@ -83,7 +82,7 @@ def import_cfpb(
     for note in sorted(notes, key=lambda n: (order.get(n.path, 0), n.line)):
         click.echo(str(note), err=True)
     if as_json:
-        click.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+        print_json(result.as_dict())
     else:
         click.echo(import_line(result))
     sys.exit(PARTIAL if result.bad else 0)

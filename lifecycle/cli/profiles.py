@@ -16,7 +16,7 @@ from ..profiles import available, find
 from ..profiles.build import profile as built
 from ..profiles.files import checked
 from ..profiles.schema import ProfileSpec
-from .base import BAD_INPUT, fail
+from .base import BAD_INPUT, fail, print_json
 
 
 @click.group("profile")
@@ -45,7 +45,7 @@ def check(files: tuple[Path, ...], as_json: bool) -> None:
         if profile is not None and not as_json:
             click.echo(f"{path}: ok: profile {profile.name}, {shape(profile)}")
     if as_json:
-        click.echo(json.dumps({"files": found}, indent=2, ensure_ascii=False))
+        print_json({"files": found})
     sys.exit(BAD_INPUT if any(not f["ok"] for f in found) else 0)
 
 
@@ -92,7 +92,7 @@ def show(profile: str, as_json: bool) -> None:
         fail(str(error))
     document = described(found)
     if as_json:
-        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+        print_json(document)
         return
     click.echo(f"{found.name}: {found.title} ({shape(found)})")
     click.echo(

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import click
 
-from .base import COUNT, by_option, db_option, engine, exclusive, print_json
+from .base import COUNT, by_option, db_option, engine, exclusive, json_option, output
 from .render.queue import advance_line, due_document, due_lines
 from .render.times import utc
 
@@ -14,7 +14,7 @@ from .render.times import utc
 @click.command()
 @click.option("--to", "to", required=True, help="Date (its start) or ISO date-time to advance the clock to.")
 @click.option("--dry-run", is_flag=True, help="Show what would be recorded; record nothing.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option
 @by_option
 @db_option
 def advance(to: str, dry_run: bool, as_json: bool, by: str | None, db: str) -> None:
@@ -35,10 +35,7 @@ def advance(to: str, dry_run: bool, as_json: bool, by: str | None, db: str) -> N
         "recorded": 0 if dry_run else sum(counts.values()),
         "events": dict(sorted(counts.items())),
     }
-    if as_json:
-        print_json(document)
-    else:
-        click.echo(advance_line(document))
+    output(document, as_json, lambda d: [advance_line(d)])
 
 
 @click.command()
@@ -46,7 +43,7 @@ def advance(to: str, dry_run: bool, as_json: bool, by: str | None, db: str) -> N
 @click.option("--overdue", "late_only", is_flag=True, help="Only what is late now: lapsed deadlines, flagged windows.")
 @click.option("--business", help="Only this business (its name in any case and spacing).")
 @click.option("--limit", type=COUNT, default=1000, show_default=True, help="At most this many of each list.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option
 @db_option
 def due(until: str | None, late_only: bool, business: str | None, limit: int, as_json: bool, db: str) -> None:
     """The work queue: complaints with their next deadline and how late they are, then those overdue on an
@@ -67,8 +64,4 @@ def due(until: str | None, late_only: bool, business: str | None, limit: int, as
         late = app.overdue(now, limit, business)
         zones = {name: app.profile(name).timezone for name in {s.profile for s in pending} | {o.profile for o in late}}
     document = due_document(now, moment, pending, late, zones, default.timezone)
-    if as_json:
-        print_json(document)
-        return
-    for line in due_lines(document):
-        click.echo(line)
+    output(document, as_json, due_lines)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from ..profiles import available
 from ..profiles import find as find_profile
 from ..scenarios.format import ScenarioError, find, load
 from ..scenarios.replay import FileResult, replay
-from .base import BAD_INPUT, engine, fail
+from .base import BAD_INPUT, engine, fail, print_json
 from .render.results import print_results, summary_line, summary_of
 
 
@@ -63,9 +62,7 @@ def replay_command(paths: tuple[Path, ...], db: str, profiles: tuple[Path, ...],
                 results.append(FileResult(str(path), None, error=f"{path}: {error}"))
     summary = summary_of(results)
     if as_json:
-        click.echo(
-            json.dumps({"files": [r.as_dict() for r in results], "summary": summary}, indent=2, ensure_ascii=False)
-        )
+        print_json({"files": [r.as_dict() for r in results], "summary": summary})
     else:
         print_results(results)
         click.echo(summary_line(summary))
@@ -106,7 +103,7 @@ def diagram(profile_name: str, document: Path | None, as_json: bool) -> None:
         rules = profile.rules
         rows = [{"source": r.source, "event": r.event, "dest": r.dest, "guard": r.guard} for r in rules.rules]
         table = {"profile": profile.name, "initial": rules.initial, "states": list(rules.states), "rows": rows}
-        click.echo(json.dumps({**table, "mermaid": mermaid(profile)}, indent=2, ensure_ascii=False))
+        print_json({**table, "mermaid": mermaid(profile)})
         return
     if document is None:
         click.echo(mermaid(profile), nl=False)

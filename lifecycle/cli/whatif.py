@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import time
 from typing import Any
 
@@ -12,7 +11,7 @@ import click
 
 from ..application.whatif import Compared, Run, WhatIf, whatif
 from ..domain.calendar import iso_utc
-from .base import db_option, engine, exclusive
+from .base import db_option, engine, exclusive, print_json
 
 TOTALS = (
     ("compared", "complaints compared"),
@@ -76,7 +75,7 @@ def whatif_command(profile_name: str, as_of: str | None, limit: int, as_json: bo
     click.echo(f"re-ran {len(result.complaints):,} complaints in {time.perf_counter() - started:.1f} s", err=True)
     listed = [c for c in result.complaints if c.changed][: limit or None]
     if as_json:
-        click.echo(json.dumps(document(result, listed), indent=2, ensure_ascii=False))
+        print_json(document(result, listed))
     elif as_csv:
         click.echo(csv_text(listed), nl=False)
     else:

@@ -27,6 +27,11 @@ def iso_utc(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
+def clock_text(moment: datetime) -> str:
+    """A moment for people, as its zone tells it: `2024-03-04 09:15 EST`."""
+    return f"{moment:%Y-%m-%d %H:%M %Z}"
+
+
 def whole_day(moment: datetime) -> bool:
     """True when a local time stands for a day's start or its end (the last microsecond), not a clock reading."""
     local = moment.time().replace(tzinfo=None)

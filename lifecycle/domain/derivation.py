@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 
+from .calendar import clock_text
 from .profile import Deadline, Profile
 
 
@@ -50,4 +51,4 @@ def _skipped(profile: Profile, start: date, due_on: date) -> list[str]:
 
 def shown(profile: Profile, moment: datetime) -> str:
     """A moment for people, in the profile's named zone: `2024-03-07 00:00 EST`."""
-    return f"{moment.astimezone(profile.calendar.zone):%Y-%m-%d %H:%M %Z}"
+    return clock_text(moment.astimezone(profile.calendar.zone))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +11,6 @@ from ..application import HistoryEntry, Lifecycle
 from ..domain.calendar import iso_utc
 from ..domain.errors import LifecycleError
 from .format import ComplaintSpec, EventSpec, Scenario
-
-FOREVER = datetime.max.replace(tzinfo=UTC) - timedelta(days=2)
 
 
 @dataclass

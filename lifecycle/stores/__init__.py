@@ -21,14 +21,15 @@ class Stores:
 
     def __init__(self, url: str | None = None, create: bool = True) -> None:
         self.database: Database = resolve(url)
-        where = self.database.path or self.database.shown
+        absent = InvalidInput(f"no store at {self.database.path or self.database.shown} (only commands that record "
+                              "create one)")  # fmt: skip
         if not create and self.database.kind == "sqlite" and not Path(self.database.path).is_file():
-            raise InvalidInput(f"no store at {where} (only commands that record create one)")
+            raise absent  # before connecting, which would create the file
         self.tables = ViewStore(self.database, create)
         self.tables.connection()  # creates the PostgreSQL schema before eventsourcing connects
         if not create and self.database.kind != "memory" and not self.tables.has_events():
             self.tables.close()
-            raise InvalidInput(f"no store at {where} (only commands that record create one)")
+            raise absent
         self.keys = KeyStore(self.tables)
         self.sequence = ReferenceSequence(self.tables)
 

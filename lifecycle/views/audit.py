@@ -12,8 +12,7 @@ from ..domain.errors import InvalidInput
 from ..domain.profile import Profile
 from ..stores.stored import micros, moment
 from ..stores.view_store import ViewStore
-from .report.names import known_spellings
-from .report.query import business_names
+from .report.names import of_business
 
 
 @dataclass(frozen=True)
@@ -73,8 +72,8 @@ def audit(
     where: list[str] = []
     params: list[Any] = []
     if business is not None:  # every spelling of the name, case and spaces aside
-        spellings = known_spellings(business_names(store), business)
-        where.append(f"c.business IN ({', '.join('?' for _ in spellings)})")
+        condition, spellings = of_business(store, business)
+        where.append(condition)
         params.extend(spellings)
     for condition, value in (
         ("c.complaint_type = ?", complaint_type),
@@ -144,12 +143,11 @@ class Overdue:
 def overdue(store: ViewStore, at: datetime, limit: int = 1000, business: str | None = None) -> list[Overdue]:
     """Complaints overdue at `at`, longest overdue first (of one business, its name in any case and spacing)."""
     t = micros(at)
-    spellings = [] if business is None else known_spellings(business_names(store), business)
-    of_business = f" AND c.business IN ({', '.join('?' for _ in spellings)})" if spellings else ""
+    condition, spellings = of_business(store, business)
     rows = store.query(
         "SELECT c.reference, c.business, o.state, o.at, c.profile FROM report_steps o "
         f"JOIN report_complaints c ON c.complaint_id = o.complaint_id WHERE {STILL_OVERDUE} AND o.at <= ?"
-        f"{of_business} ORDER BY o.at, c.reference LIMIT ?",
+        f"{' AND ' + condition if condition else ''} ORDER BY o.at, c.reference LIMIT ?",
         (t, t, *spellings, limit),
     )
     return [Overdue(r[0], r[1], r[2], moment(r[3]), r[4]) for r in rows]

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from ..stores.stored import SQLITE_BATCH, Record, micros, sql_field, sqlite_micros
 from ..stores.view_store import Cursor, ViewStore
+from .report.names import of_business
 
 DUE = "SELECT complaint_id FROM lifecycle_deadlines WHERE lapses_at <= ? ORDER BY lapses_at, complaint_id LIMIT ?"
 
@@ -70,14 +71,14 @@ class DeadlineView:
         cursor.execute("DELETE FROM lifecycle_deadlines")
 
 
-def due(store: ViewStore, lapses_by: datetime, limit: int, spellings: Sequence[str] | None = None) -> list[UUID]:
-    """The complaints whose deadline lapses by `lapses_by`, soonest first (of a business's `spellings`)."""
-    if spellings is None:
+def due(store: ViewStore, lapses_by: datetime, limit: int, business: str | None = None) -> list[UUID]:
+    """The complaints whose deadline lapses by `lapses_by`, soonest first (of one business, in any spelling)."""
+    if business is None:
         return [UUID(row[0]) for row in store.query(DUE, (micros(lapses_by), limit))]
-    marks = ", ".join("?" for _ in spellings)
+    condition, spellings = of_business(store, business)
     rows = store.query(
         "SELECT d.complaint_id FROM lifecycle_deadlines d JOIN report_complaints c ON c.complaint_id = d.complaint_id "
-        f"WHERE d.lapses_at <= ? AND c.business IN ({marks}) ORDER BY d.lapses_at, d.complaint_id LIMIT ?",
+        f"WHERE d.lapses_at <= ? AND {condition} ORDER BY d.lapses_at, d.complaint_id LIMIT ?",
         (micros(lapses_by), *spellings, limit),
     )
     return [UUID(row[0]) for row in rows]

@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from lifecycle import Lifecycle, LifecycleError
+from lifecycle.application.commands import FOREVER
 from lifecycle.domain.complaint import Complaint
 from lifecycle.profiles import BBB
-from lifecycle.scenarios.replay import FOREVER
 
 RULES = BBB.rules
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -13,15 +11,6 @@ from lifecycle.importers.cfpb.mapping import NO_COMPANY as IMPORTERS_MARKER
 from lifecycle.views.report.names import NO_COMPANY, display_name, matching, name_key
 
 SPELLINGS = ("WELLS FARGO & COMPANY", "WELLS FARGO & COMPANY", "Wells Fargo & Company", " wells  fargo &  company")
-
-
-@pytest.fixture(params=["memory", "sqlite", "postgres"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Lifecycle]:
-    """An application on each kind of store (the as-of query runs on SQLite and PostgreSQL alike)."""
-    urls = {"memory": "memory://", "sqlite": f"sqlite:///{tmp_path}/store.db"}
-    application = Lifecycle(urls.get(request.param) or request.getfixturevalue("postgres_url"))
-    yield application
-    application.close()
 
 
 def test_the_marker_is_the_one_the_importer_records() -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime
 from typing import Any
 
 from ...views.audit import AuditEntry
@@ -43,7 +42,7 @@ def audit_csv(rows: list[dict[str, Any]]) -> str:
 
 def audit_line(r: dict[str, Any]) -> str:
     """One audit entry as a line, its time in its profile's zone."""
-    when = local(datetime.fromisoformat(r["at"]), r["zone"], r["timing"])
+    when = local(r["at"], r["zone"], r["timing"])
     return (
         f"{when:<22}  {r['reference']}  v{r['version']}  {r['event']:<28} {r['actor']:<8} by {r['by'] or '-'}  "
         f"-> {r['state_after']}  {r['business']} / {r['complaint_type']}"

@@ -57,12 +57,7 @@ def event_documents(
 
 def when(event: dict[str, Any]) -> str:
     """An event's effective time for people, in its zone, as far as it is known."""
-    return local(parse(event["at"]), event["zone"], event["timing"])
-
-
-def parse(text: str) -> datetime:
-    """A time as `utc` wrote it."""
-    return datetime.fromisoformat(text)
+    return local(event["at"], event["zone"], event["timing"])
 
 
 def history_document(
@@ -96,7 +91,7 @@ def history_lines(document: dict[str, Any]) -> list[str]:
 def event_line(e: dict[str, Any], recorded: bool = False) -> str:
     """One event as a line: version, time, event, actor and who recorded it, the move, text."""
     text = f"  {e['text']}" if e["text"] else ""
-    when_recorded = f"  recorded {local(parse(e['recorded_at']), e['zone'])}" if recorded else ""
+    when_recorded = f"  recorded {local(e['recorded_at'], e['zone'])}" if recorded else ""
     return (
         f"  {e['version']:>3}  {when(e):<22}  {e['event']:<28} {e['actor']:<8} by {e['by'] or '-'}  "
         f"{e['state_before'] or '-'} -> {e['state_after']}{when_recorded}{text}"
@@ -131,14 +126,15 @@ def show_document(s: Summary, steps: list[HistoryEntry], zone_name: str) -> dict
     }
 
 
-def show_lines(document: dict[str, Any], quirks: str | None) -> list[str]:
-    """What `show` prints."""
+def show_lines(document: dict[str, Any]) -> list[str]:
+    """What `show` prints: the complaint, its deadline and how it was derived, its quirks, its events."""
     d = document
+    quirks = (d["events"][0].get("details") or {}).get("quirks")
     label = d["status"] or ("not published" if d["closed"] else "open")
     lines = [f"{d['reference']}  {d['business']}  {d['complaint_type']}  {d['state']} ({label})"]
     deadline = d["deadline"]
     if deadline:
-        lapses = local(parse(deadline["lapses_at"]), d["zone"])
+        lapses = local(deadline["lapses_at"], d["zone"])
         lines.append(f"pending: {deadline['name']} due {deadline['due_on']} (lapses {lapses})")
         lines.extend(f"  how: {step}" for step in deadline["derivation"])
     if quirks:

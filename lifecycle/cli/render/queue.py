@@ -8,7 +8,7 @@ from typing import Any
 
 from ...application import Summary
 from ...views.audit import Overdue
-from .times import day, local, moment_text, utc, zone
+from .times import day, in_zone, local, moment_text, utc
 
 
 def due_document(
@@ -25,7 +25,7 @@ def due_document(
     for s in pending:
         if s.deadline is None:  # recorded since the index was read
             continue
-        today = now.astimezone(zone(zones[s.profile])).date()
+        today = in_zone(now, zones[s.profile]).date()
         rows.append(
             {
                 "reference": s.reference,
@@ -62,7 +62,7 @@ def due_lines(document: dict[str, Any]) -> list[str]:
         lines.append(f"  {d['due_on']}  {how:<14}  {d['reference']}  {d['deadline']} ({d['state']})  {d['business']}")
     lines.append(f"{len(document['overdue'])} overdue on an expected window")
     for o in document["overdue"]:
-        since = local(datetime.fromisoformat(o["since"]), o["zone"])
+        since = local(o["since"], o["zone"])
         lines.append(f"  since {since}  {o['days_overdue']} days  {o['reference']}  ({o['state']})  {o['business']}")
     return lines
 

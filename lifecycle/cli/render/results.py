@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import click
 
 from ...scenarios.replay import FileResult, describe
@@ -20,7 +18,7 @@ def print_results(results: list[FileResult]) -> None:
             for failure in c.failures:
                 click.echo(f"      {failure}")
             for step in c.timeline:
-                when = local(datetime.fromisoformat(step["at"]), step["zone"])
+                when = local(step["at"], step["zone"])
                 click.echo(f"        {when:<22}  {step['event']:<28} {step['actor']:<8} -> {step['state_after']}")
 
 

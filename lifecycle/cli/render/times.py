@@ -6,7 +6,7 @@ from datetime import date, datetime
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from ...domain.calendar import iso_utc, whole_day
+from ...domain.calendar import clock_text, iso_utc, whole_day
 
 
 @cache
@@ -20,12 +20,12 @@ def utc(moment: datetime | None) -> str | None:
     return None if moment is None else iso_utc(moment)
 
 
-def local(moment: datetime, zone_name: str, timing: str | None = None) -> str:
-    """For people: `2024-03-04 09:15 EST` in the zone; the day alone when only the day is known; `by`/`after`
-    marks when the time is partial."""
-    here = moment.astimezone(zone(zone_name))
+def local(moment: datetime | str, zone_name: str, timing: str | None = None) -> str:
+    """For people: `2024-03-04 09:15 EST` in the zone (`moment` may be as `utc` wrote it); the day alone when
+    only the day is known; `by`/`after` marks when the time is partial."""
+    here = in_zone(moment, zone_name)
     day_only = timing == "day" or (timing is not None and whole_day(here))
-    shown = here.date().isoformat() if day_only else here.strftime("%Y-%m-%d %H:%M %Z")
+    shown = here.date().isoformat() if day_only else clock_text(here)
     if timing in ("by", "after"):
         return f"{timing} {shown}"
     return f"{shown} (time unknown)" if timing == "unknown" else shown
@@ -36,10 +36,16 @@ def day(value: date | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def moment_text(iso: str, zone_name: str) -> str:
+def moment_text(moment: datetime | str, zone_name: str) -> str:
     """A moment given as a bound (a report's "as of", a window's start) for people: `the end of 2024-05-01`,
     `the start of 2021-05-02`, or `2024-05-01 09:15 EDT`, in the zone."""
-    here = datetime.fromisoformat(iso).astimezone(zone(zone_name))
+    here = in_zone(moment, zone_name)
     if not whole_day(here):
-        return here.strftime("%Y-%m-%d %H:%M %Z")
+        return clock_text(here)
     return f"the {'start' if here.hour == 0 else 'end'} of {here.date().isoformat()} ({here:%Z})"
+
+
+def in_zone(moment: datetime | str, zone_name: str) -> datetime:
+    """`moment` (or its text as `utc` wrote it) in the named zone."""
+    found = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+    return found.astimezone(zone(zone_name))

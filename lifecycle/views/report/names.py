@@ -8,7 +8,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ...domain.errors import InvalidInput
-from .query import AsOf
+from ...stores.view_store import ViewStore
+from .query import AsOf, business_names
 
 NO_COMPANY = "(company not in export)"
 """The business an importer records when an export names no company (the CFPB importer's own marker):
@@ -78,3 +79,12 @@ def known_spellings(names: Sequence[str], wanted: str) -> list[str]:
     close += [k for k in difflib.get_close_matches(key, list(keys), n=3, cutoff=0.6) if k not in close]
     hint = f"; did you mean {' or '.join(repr(keys[k]) for k in close[:3])}?" if close else ""
     raise InvalidInput(f"no business {wanted!r} in the store{hint}")
+
+
+def of_business(store: ViewStore, business: str | None, column: str = "c.business") -> tuple[str, list[str]]:
+    """The SQL condition (with `?` marks, empty for no business) and its parameters that keep the rows of
+    `business` in any of its spellings; an unknown name is refused with the closest ones."""
+    if business is None:
+        return "", []
+    spellings = known_spellings(business_names(store), business)
+    return f"{column} IN ({', '.join('?' for _ in spellings)})", spellings
