@@ -14,6 +14,7 @@ from ..views.audit import AuditEntry, Overdue, audit, overdue
 from ..views.chain import verify
 from ..views.deadlines import due
 from ..views.report.figures import Report, build
+from ..views.report.listing import Listed, latest, listed
 from ..views.report.query import reference_of, references, version_at
 from .engine import Engine, Moment
 from .history import HistoryEntry, Summary, entries
@@ -93,6 +94,18 @@ class Queries(Engine):
         moment = datetime.now(UTC) if as_of is None else self.moment(as_of, end=True)
         zone = self.profile(self.default_profile).timezone
         return build(self.tables, self.profiles, moment, business, years, window, zone)
+
+    def listing(self, report: Report, latest_count: int = 10) -> dict[str, Listed]:
+        """The complaints a report's pages list, by reference: each business's open ones and its `latest_count`
+        latest filed, with their steps up to the report's moment (from the view: nothing personal)."""
+        self.projections.report.catch_up()
+        moment = datetime.fromisoformat(report.as_of)
+        newest = latest(self.tables, moment, latest_count)
+        wanted = {o["reference"] for f in report.businesses for o in f.open if o["reference"]}
+        for f in report.businesses:
+            for name in (f.business, *f.aliases):
+                wanted.update(newest.get(name or "", ()))
+        return listed(self.tables, sorted(wanted), moment)
 
     def audit(self, limit: int = 100, **filters: Any) -> list[AuditEntry]:
         """Events across complaints matching `filters` (business, complaint_type, event, actor, status,

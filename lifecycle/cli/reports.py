@@ -8,10 +8,13 @@ from pathlib import Path
 import click
 
 from ..application.queries import MAX_YEARS
+from ..views.report.figures import Report
 from .base import COUNT, db_option, emit, engine, exclusive, fail, json_option, print_json, writable
 from .render.audit import audit_csv, audit_document, audit_line
 from .render.complaint import event_documents
-from .render.report import as_csv, as_html, as_json, as_table
+from .render.report import SORTS, as_csv, as_json, as_table, ordered
+from .render.site import write_site
+from .render.times import in_zone
 
 
 @click.command()
@@ -26,7 +29,11 @@ from .render.report import as_csv, as_html, as_json, as_table
     help="Output format.",
 )
 @click.option("--json", "as_json_", is_flag=True, help="The same as --format json.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of stdout.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    help="Write to this file instead of stdout (html: the folder of the site, made if missing).",
+)
 @click.option(
     "--years",
     default="3",
@@ -40,6 +47,15 @@ from .render.report import as_csv, as_html, as_json, as_table
     show_default=True,
     help="Count complaints filed in the years, or open or closed in them (the record kept 36 months from closing).",
 )
+@click.option("--sort", type=click.Choice(SORTS), help="Businesses by this figure, highest first (business: A to Z).")
+@click.option("--top", type=COUNT, help="Only the first N businesses (after --sort).")
+@click.option(
+    "--latest",
+    default=10,
+    show_default=True,
+    type=click.IntRange(0, 1000),
+    help="html: complaints listed per business besides its open ones, latest filed first.",
+)
 @db_option
 def report(
     business: str | None,
@@ -49,26 +65,64 @@ def report(
     out: Path | None,
     years: str,
     window: str,
+    sort: str | None,
+    top: int | None,
+    latest: int,
     db: str,
 ) -> None:
-    """Business profile figures from the event history: counts, breakdowns, response habits.
+    """Business profile figures from the event history: counts, shares, days to respond, response habits,
+    topics; a table, JSON, CSV, or a static site to open in a browser (html).
 
     \b
     Examples:
-      lifecycle report --years all --business "acme retail"
-      lifecycle report --format html --out report.html
+      lifecycle report --years all --sort timely_share --top 20
+      lifecycle report --years all --business "acme retail" --json
+      lifecycle report --years all --format html --out report/
     """
     if as_json_ and fmt not in ("table", "json"):
         fail(f"--json and --format {fmt} cannot go together: choose one")
     fmt = "json" if as_json_ else fmt
     if years != "all" and not (years.isdigit() and 1 <= int(years) <= MAX_YEARS):
         fail(f"--years takes a number of years from 1 to {MAX_YEARS} or 'all', not {years!r}")
-    writable(out)
+    if fmt == "html":
+        folder(out)
+    elif out is not None and out.is_dir():
+        fail(f"--out {out}: a folder; {fmt} is written to a file")
+    else:
+        writable(out)
     with engine(db) as app:
         result = app.report(business, as_of, None if years == "all" else int(years), window)
-    if business is not None and not result.businesses and result.unattributed is None:
-        fail(f"no complaints for business {business!r} filed by {result.as_of}")
-    emit({"table": as_table, "json": as_json, "csv": as_csv, "html": as_html}[fmt](result), out, f"wrote {out}")
+        result.businesses = ordered(result.businesses, sort, top)
+        listing = app.listing(result, latest) if fmt == "html" else {}
+        if business is not None and not result.businesses and result.unattributed is None:
+            fail(f"no complaints for business {business!r} filed by {result.as_of}")
+        if not result.total.complaints:
+            click.echo(empty_hint(result), err=True)
+        if fmt == "html" and out is not None:
+            pages = write_site(out, result, listing, app.profile, latest)
+            click.echo(f"wrote {out / 'index.html'} and {pages} business pages", err=True)
+            return
+    emit({"table": as_table, "json": as_json, "csv": as_csv}[fmt](result), out, f"wrote {out}")
+
+
+def folder(out: Path | None) -> None:
+    """Refuse a site's folder that cannot be one: none given, a file, or in a missing folder."""
+    if out is None:
+        fail("--format html writes a site: give --out FOLDER (made if missing)")
+    elif out.exists() and not out.is_dir():
+        fail(f"--out {out}: a file; --format html writes a folder")
+    elif not out.parent.is_dir():
+        fail(f"--out {out}: no folder {out.parent}")
+
+
+def empty_hint(result: Report) -> str:
+    """Why the window holds no complaint, and which window would."""
+    words = "filed" if result.window == "filed" else "open or closed"
+    since = f"since {in_zone(result.total.since, result.zone).date()}" if result.total.since else "by then"
+    if result.first_filed is None or result.last_filed is None:
+        return f"no complaint {words} {since}: the store holds none"
+    covers = f"--years all covers {result.first_filed[:7]} to {result.last_filed[:7]}"
+    return f"no complaint {words} {since}; {covers}"
 
 
 @click.command("audit")

@@ -74,6 +74,23 @@ class DeadlineRule:
 
 
 @dataclass(frozen=True)
+class Habit:
+    """A business typically responds when at least `share` of its complaints filed in the last `months`, whose
+    response window has ended, got a first response within it; fewer than `minimum` such complaints: unknown."""
+
+    share: float = 0.8
+    months: int = 12
+    minimum: int = 5
+
+    def text(self, window: str) -> str:
+        """The rule in words."""
+        return (
+            f"typically responds: at least {self.share * 100:g}% of complaints filed in the last {self.months} "
+            f"months got a first response within the {window} window (at least {self.minimum} complaints to say)"
+        )
+
+
+@dataclass(frozen=True)
 class Profile:
     """Everything a body's lifecycle needs; every number is a setting."""
 
@@ -101,6 +118,12 @@ class Profile:
     """The earliest plausible day of an event or a question (earlier ones are refused as typing mistakes)."""
     ahead_days: int = 366
     """How many days past today an event or a question may lie."""
+    habit: Habit = Habit()
+    """The rule that says whether a business typically responds."""
+    relief: frozenset[str] = frozenset()
+    """Closing states whose outcome is in the consumer's favour."""
+    disputes: frozenset[str] = frozenset()
+    """Events by which a consumer contests the business's answer."""
     calendar: BusinessCalendar = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

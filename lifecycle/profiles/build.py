@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import time
 
 from ..domain.errors import InvalidInput
-from ..domain.profile import DeadlineRule, Profile
+from ..domain.profile import DeadlineRule, Habit, Profile
 from ..domain.rules import Rule, RuleTable
 from .schema import ProfileSpec, RowSpec, WindowSpec
 
@@ -99,4 +99,7 @@ def profile(spec: ProfileSpec) -> Profile:
         working_hours=working,
         earliest=spec.dates.earliest,
         ahead_days=spec.dates.ahead_days,
+        habit=Habit(spec.habit.share, spec.habit.months, spec.habit.minimum),
+        relief=frozenset(spec.relief),
+        disputes=frozenset(spec.disputes),
     )

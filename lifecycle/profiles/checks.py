@@ -50,12 +50,16 @@ def _states(spec: ProfileSpec) -> Iterator[Problem]:
         for state in getattr(spec, key):
             if state not in known:
                 yield (key, state), f"{key}: unknown state {state!r}"
-    for key in ("unpublished", "confirmed"):
+    for key in ("unpublished", "confirmed", "relief"):
         for i, state in enumerate(getattr(spec, key)):
             if state not in known:
                 yield (key, i), f"{key}: unknown state {state!r}"
-            elif key == "confirmed" and state not in spec.closing:
-                yield (key, i), f"confirmed: {state!r} is not a closing state"
+            elif key != "unpublished" and state not in spec.closing:
+                yield (key, i), f"{key}: {state!r} is not a closing state"
+    events = {row.event for row in spec.rows}
+    for i, event in enumerate(spec.disputes):
+        if event not in events:
+            yield ("disputes", i), f"disputes: no row has the event {event!r}"
 
 
 def _rows(spec: ProfileSpec) -> Iterator[Problem]:

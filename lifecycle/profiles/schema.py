@@ -138,6 +138,16 @@ class DatesSpec(Strict):
     """How many days past today."""
 
 
+class HabitSpec(Strict):
+    """The response-habit rule: a business typically responds when, of its complaints filed in the last `months`
+    whose response window has ended, at least `share` got a first response within it (`minimum` such
+    complaints needed to say)."""
+
+    share: float = Field(default=0.8, gt=0, le=1)
+    months: int = Field(default=12, ge=1, le=120)
+    minimum: int = Field(default=5, ge=1)
+
+
 class ProfileSpec(Strict):
     """A profile file: everything a body's lifecycle needs, as data."""
 
@@ -150,6 +160,7 @@ class ProfileSpec(Strict):
     timezone: str
     working_hours: WorkingHours | None = None
     dates: DatesSpec = Field(default_factory=DatesSpec)
+    habit: HabitSpec = Field(default_factory=HabitSpec)
     vocabulary: str = "status"
     """What the body calls its published outcomes."""
     initial: str
@@ -159,6 +170,10 @@ class ProfileSpec(Strict):
     unpublished: list[str] = Field(default_factory=list)
     confirmed: list[str] = Field(default_factory=list)
     """Closing states in which the consumer confirmed the resolution."""
+    relief: list[str] = Field(default_factory=list)
+    """Closing states whose outcome is in the consumer's favour (relief, an upheld complaint)."""
+    disputes: list[str] = Field(default_factory=list)
+    """Events by which a consumer contests the business's answer (a dispute, a rejection, a referral)."""
     labels: dict[str, str] = Field(default_factory=dict)
     actors: dict[str, list[str]] = Field(min_length=1)
     """Who records which events: consumer, business, bureau, clock (or any other name) -> events."""

@@ -5,9 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
+import textwrap
 from collections.abc import Iterable
-from html import escape
 
 from ...views.report.figures import Figures, Report
 from .times import moment_text
@@ -80,11 +79,21 @@ SUMMARY = (
     "business",
     "aliases",
     "complaints",
+    "last_12m",
+    "prior_12m",
+    "change",
     "closed_12m",
     "response_rate",
+    "median_days",
+    "median_days_basis",
     "median_days_to_response",
     "p90_days_to_response",
+    "median_days_at_most",
+    "p90_days_at_most",
     "timely_share",
+    "relief_share",
+    "unanswered_share",
+    "disputes",
     "resolution_share",
     "reopen_count",
     "overdue",
@@ -95,7 +104,8 @@ SUMMARY = (
 
 def _summary(f: Figures) -> list[object]:
     values = {**f.as_dict(), "business": f.business or "(all)", "aliases": " | ".join(f.aliases)}
-    return [values[k] for k in SUMMARY]
+    habit = f.habit or {}
+    return [values[k] for k in SUMMARY] + [habit.get("line", ""), habit.get("share", "")]
 
 
 def as_csv(report: Report) -> str:
@@ -106,6 +116,8 @@ def as_csv(report: Report) -> str:
     statuses = prefixes(report.total)
     states = sorted({s for f in rows for s in f.by_state})
     types = sorted({t for f in rows for t in f.by_type})
+    subs = sorted({(t, s) for f in rows for t, c in f.by_sub_type.items() for s in c})
+    issues = sorted({i for f in rows for i in f.by_issue})
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(
@@ -114,11 +126,15 @@ def as_csv(report: Report) -> str:
             "window",
             "since",
             *SUMMARY,
+            "habit",
+            "habit_share",
             *(f"{prefix}:{s}" for s, prefix in statuses.items()),
             *(f"state:{s}" for s in states),
             "timely:Yes",
             "timely:No",
             *(f"type:{t}" for t in types),
+            *(f"sub-type:{t} / {s}" for t, s in subs),
+            *(f"issue:{i}" for i in issues),
         ]
     )
     for f in rows:
@@ -133,165 +149,106 @@ def as_csv(report: Report) -> str:
                 f.timely_counts.get("Yes", 0),
                 f.timely_counts.get("No", 0),
                 *(f.by_type.get(t, 0) for t in types),
+                *(f.by_sub_type.get(t, {}).get(s, 0) for t, s in subs),
+                *(f.by_issue.get(i, 0) for i in issues),
             ]
         )
     return out.getvalue()
 
 
 WINDOW_WORDS = {"filed": "filed", "closed": "open or closed"}
+WIDTH = 120
+"""A terminal's width the table fits."""
+NAME = 34
+"""The widest business name shown whole (longer ones end in an ellipsis; JSON and CSV have them whole)."""
+HABIT_WORDS = {"typically responds": "yes", "does not typically respond": "no"}
+
+SORTS = (
+    "business",
+    "complaints",
+    "last_12m",
+    "change",
+    "closed_12m",
+    "open",
+    "overdue",
+    "response_rate",
+    "timely_share",
+    "relief_share",
+    "unanswered_share",
+    "disputes",
+    "median_days",
+    "resolution_share",
+)
+"""What `--sort` takes: the business name (A to Z) or a figure (highest first; no figure last)."""
+
+
+def sort_value(f: Figures, key: str) -> object:
+    """A business's value of a sort key."""
+    return len(f.open) if key == "open" else getattr(f, key)
+
+
+def ordered(businesses: list[Figures], key: str | None, top: int | None) -> list[Figures]:
+    """The businesses by `key` (see SORTS; None: as they are), the first `top` of them."""
+    found = list(businesses)
+    if key is not None:
+        found.sort(key=lambda f: (f.business or "").casefold())
+        if key != "business":
+            known = [f for f in found if sort_value(f, key) is not None]
+            known.sort(key=lambda f: sort_value(f, key), reverse=True)  # type: ignore[arg-type,return-value]
+            found = known + [f for f in found if sort_value(f, key) is None]
+    return found[:top] if top is not None else found
+
+
+def change(value: float | None) -> str:
+    """A change as a signed whole percentage, or a dash."""
+    return "-" if value is None else f"{value * 100:+.0f}%"
+
+
+def median(f: Figures) -> str:
+    """The median days a comparison shows, `≤` where it is a bound."""
+    text = days(f.median_days)
+    return f"≤{text}" if f.median_days_basis == "at most" and f.median_days is not None else text
+
+
+def cut(name: str) -> str:
+    """A name at most NAME characters wide."""
+    return name if len(name) <= NAME else name[: NAME - 1] + "…"
+
+
+TABLE_HEAD: tuple[str, ...] = ("business", "complaints", "12m", "change", "open", "overdue", "timely", "relief")
+TABLE_HEAD += ("unanswd", "disputes", "median d", "habit")
 
 
 def as_table(report: Report) -> str:
-    """A fixed-width table for a terminal: one outcome column per outcome of the profiles in the report."""
-    statuses = list(report.total.by_status)
-    head = ("business", "complaints", "closed 12m", *statuses, "overdue", "responded", "median d", "p90 d")
-    head += ("timely", "resolved")
+    """A table that fits 120 columns: one row per business, then the whole store; the outcomes listed above it."""
     since, words = report.total.since, WINDOW_WORDS.get(report.window, report.window)
     since_text = f"since {moment_text(since, report.zone)}" if since else "at any time"
     lines = [f"as of {moment_text(report.as_of, report.zone)}; complaints {words} {since_text}"]
-    lines += [f"  {line}" for line in vocabulary_lines(report.total)]
-    rows: list[tuple[str, ...]] = [head]
+    lines += textwrap.wrap(
+        "; ".join(vocabulary_lines(report.total)), WIDTH, initial_indent="  ", subsequent_indent="  "
+    )
+    rows: list[tuple[str, ...]] = [TABLE_HEAD]
     for f in sections(report):
         rows.append(
             (
-                f.business or "(all)",
+                cut(f.business or "(all)"),
                 str(f.complaints),
-                str(f.closed_12m),
-                *(str(f.by_status.get(k, "")) for k in statuses),  # blank: not its profiles' outcome
+                str(f.last_12m),
+                change(f.change),
+                str(len(f.open)),
                 str(f.overdue),
-                share(f.response_rate),
-                days(f.median_days_to_response),
-                days(f.p90_days_to_response),
                 share(f.timely_share),
-                share(f.resolution_share),
+                share(f.relief_share),
+                share(f.unanswered_share),
+                str(f.disputes),
+                median(f),
+                HABIT_WORDS.get((f.habit or {}).get("line", ""), "-"),
             )
         )
-    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(TABLE_HEAD))]
     for row in rows:
-        lines.append(
-            "  ".join(
-                cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths, strict=True))
-            )
-        )
-    lines += [f"{f.business} also spelled: {'; '.join(f.aliases)}" for f in report.businesses if f.aliases]
+        cells = (c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True)))
+        lines.append(" ".join(cells).rstrip())
+    lines.append("12m: filed in the last 12 months; change: against the 12 before; ≤: at most (see --format json)")
+    lines += [f"{cut(f.business or '')} also spelled: {'; '.join(f.aliases)}" for f in report.businesses if f.aliases]
     return "\n".join(lines) + "\n"
-
-
-def _bars(title: str, counts: dict[str, int], colours: dict[str, str] | None = None) -> str:
-    """A horizontal bar chart as inline SVG."""
-    items = list(counts.items())
-    top = max((v for _, v in items), default=0) or 1
-    height = 24 * len(items) + 30
-    parts = [
-        f'<svg class="chart" role="img" aria-label="{escape(title)}" width="560" height="{height}" '
-        f'viewBox="0 0 560 {height}"><text x="0" y="16" class="title">{escape(title)}</text>'
-    ]
-    for i, (label, value) in enumerate(items):
-        y = 28 + 24 * i
-        width = 300 * value / top
-        colour = (colours or {}).get(label, BAR)
-        parts.append(
-            f'<text x="0" y="{y + 14}">{escape(label)}</text>'
-            f'<rect x="200" y="{y}" width="{width:.1f}" height="18" fill="{colour}"/>'
-            f'<text x="{205 + width:.1f}" y="{y + 14}">{value}</text>'
-        )
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def _months(title: str, by_month: dict[str, dict[str, int]], palette: dict[str, str]) -> str:
-    """Stacked columns: complaints per filing month, by their outcome as of the report (legend: `palette`)."""
-    months = list(by_month)
-    top = max((sum(c.values()) for c in by_month.values()), default=0) or 1
-    step = max(8, min(40, 520 // max(1, len(months))))
-    legend = [list(palette.items())[i : i + 4] for i in range(0, len(palette), 4)]
-    height = 244 + 14 * len(legend)
-    parts = [
-        f'<svg class="chart" role="img" aria-label="{escape(title)}" width="{max(560, 60 + step * len(months))}" '
-        f'height="{height}"><text x="0" y="16" class="title">{escape(title)}</text>'
-    ]
-    for i, month in enumerate(months):
-        x, base = 40 + step * i, 220.0
-        for status, colour in palette.items():
-            value = by_month[month].get(status, 0)
-            h = 180 * value / top
-            if value:
-                parts.append(
-                    f'<rect x="{x}" y="{base - h:.1f}" width="{step - 2}" height="{h:.1f}" '
-                    f'fill="{colour}"><title>{month} {escape(status)}: {value}</title></rect>'
-                )
-            base -= h
-        if i % max(1, math.ceil(50 / step), len(months) // 12) == 0:
-            parts.append(f'<text x="{x}" y="240" class="small">{month}</text>')
-    for row, entries in enumerate(legend):
-        spans = "".join(f'<tspan fill="{c}">■ {escape(s)} </tspan>' for s, c in entries)
-        parts.append(f'<text x="40" y="{256 + 14 * row}" class="small">{spans}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def _facts(f: Figures) -> list[tuple[str, str]]:
-    window = WINDOW_WORDS.get(f.window, f.window)
-    return [
-        *([("also spelled", "; ".join(f.aliases))] if f.aliases else []),
-        (f"complaints {window}" + (f" since {f.since[:10]}" if f.since else ""), str(f.complaints)),
-        ("closed, last 12 months", str(f.closed_12m)),
-        *((f"outcomes ({vocabulary})", ", ".join(names)) for vocabulary, names in f.vocabularies.items()),
-        ("overdue (open, an expected window lapsed)", str(f.overdue)),
-        ("not published (declined, routed elsewhere)", str(f.unpublished)),
-        ("response rate", share(f.response_rate)),
-        ("median days to first response", days(f.median_days_to_response)),
-        ("90th percentile days", days(f.p90_days_to_response)),
-        ("timely first responses", share(f.timely_share)),
-        (
-            "timely: yes / no (late or none in time)",
-            f"{f.timely_counts.get('Yes', 0)} / {f.timely_counts.get('No', 0)}",
-        ),
-        ("consumer-confirmed among closed (where consumers confirm)", share(f.resolution_share)),
-        ("re-opened by a late response", str(f.reopen_count)),
-    ]
-
-
-def _open(f: Figures) -> str:
-    if not f.open:
-        return ""
-    rows = "".join(
-        "<tr>" + "".join(f"<td>{escape(str(o.get(k) or '-'))}</td>" for k in OPEN_COLUMNS) + "</tr>"
-        for o in f.open[:50]
-    )
-    head = "".join(f"<th>{escape(k.replace('_', ' '))}</th>" for k in OPEN_COLUMNS)
-    return f"<h3>Open complaints ({len(f.open)})</h3><table><tr>{head}</tr>{rows}</table>"
-
-
-OPEN_COLUMNS = ("reference", "state", "deadline", "due_on", "overdue")
-
-
-def _section(f: Figures, name: str) -> str:
-    rows = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in _facts(f))
-    states = "".join(f"<tr><td>{escape(k)}</td><td>{v}</td></tr>" for k, v in f.by_state.items())
-    state_table = f"<h3>By state</h3><table><tr><th>state</th><th>complaints</th></tr>{states}</table>"
-    palette = colours(f.by_status)
-    outcome = " / ".join(f.vocabularies) or "status"
-    return (
-        f"<section><h2>{escape(name)}</h2><table>{rows}</table>{state_table}<div class='charts'>"
-        f"{_months(f'Complaints per month by {outcome}', f.by_month, palette)}"
-        f"{_bars(f'By {outcome}', f.by_status, palette)}{_bars('By type', f.by_type)}"
-        f"{_bars('Days from filing to first response', f.response_days_histogram)}</div>{_open(f)}</section>"
-    )
-
-
-def as_html(report: Report) -> str:
-    """A self-contained page: no scripts, no external files; opens offline in any browser."""
-    parts = [_section(report.total, "All businesses"), *(_section(f, f.business or "") for f in report.businesses)]
-    if report.unattributed:
-        parts.append(_section(report.unattributed, "Company not in export"))
-    return (
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Complaint report</title><style>"
-        "body{font:14px system-ui,sans-serif;margin:24px;color:#222}table{border-collapse:collapse;margin:8px 0}"
-        "th,td{padding:2px 10px;text-align:left;border-bottom:1px solid #ddd}section{margin-bottom:40px}"
-        ".charts{display:flex;flex-wrap:wrap;gap:24px}.chart text{font-size:12px}.chart .title{font-weight:bold}"
-        ".chart .small{font-size:10px}</style></head><body>"
-        f"<h1>Complaint report</h1><p>As of {escape(moment_text(report.as_of, report.zone))}. "
-        "Counts use the effective times of events; "
-        "no personal data is shown.</p>" + "".join(parts) + "</body></html>\n"
-    )

@@ -36,6 +36,12 @@ class AsOf:
     """1 when the response window had lapsed by the moment."""
     overdue: str | None = None
     """The expected window (e.g. `final_response`) whose lapse flagged the complaint by the moment, if any."""
+    disputed: int = 0
+    """1 when the consumer contested the answer by the moment (one of the profile's `disputes` events)."""
+    filed_timing: str | None = None
+    """How much of the filing's time is known (`day`: only the day)."""
+    sub_type: str | None = None
+    issue: str | None = None
 
 
 AS_OF = """
@@ -49,7 +55,11 @@ SELECT c.reference, c.business, c.complaint_type, c.profile, c.filed_at,
        (SELECT COALESCE(p.deadline, o.event) FROM report_steps o
           LEFT JOIN report_steps p ON p.complaint_id = o.complaint_id AND p.version = o.version - 1
           WHERE o.complaint_id = c.complaint_id AND o.event IN ({flags}) AND o.at <= ?
-          ORDER BY o.version DESC LIMIT 1)
+          ORDER BY o.version DESC LIMIT 1),
+       EXISTS (SELECT 1 FROM report_steps r WHERE r.complaint_id = c.complaint_id
+          AND r.event IN ({disputes}) AND r.at <= ?),
+       (SELECT r.timing FROM report_steps r WHERE r.complaint_id = c.complaint_id AND r.version = 1),
+       c.sub_type, c.issue
 FROM report_complaints c
 JOIN report_steps s ON s.complaint_id = c.complaint_id AND s.version = (
     SELECT MAX(x.version) FROM report_steps x WHERE x.complaint_id = c.complaint_id AND x.at <= ?)
@@ -87,14 +97,17 @@ def as_of(
     responses = sorted({name for p in known.base.values() for name in p.responses})
     lapses = sorted({d.lapse for p in known.base.values() for d in p.deadlines if d.name == p.response_window})
     flags = sorted({d.lapse for p in known.base.values() for d in p.deadlines if d.flags})
-    sql = AS_OF.format(responses=_quoted(responses), lapses=_quoted(lapses), flags=_quoted(flags))
-    params: list[Any] = [t, t, t, t, t, t]
+    disputes = sorted({name for p in known.base.values() for name in p.disputes})
+    sql = AS_OF.format(
+        responses=_quoted(responses), lapses=_quoted(lapses), flags=_quoted(flags), disputes=_quoted(disputes)
+    )
+    params: list[Any] = [t, t, t, t, t, t, t]
     if businesses is not None:
         sql += f" AND c.business IN ({', '.join('?' for _ in businesses)})"
         params += businesses
     due = ResponseDue(known)
     return [
-        AsOf(*[*r[:5], due(r[3], r[4], r[2]), *r[5:13], int(r[13]), r[14]])
+        AsOf(*[*r[:5], due(r[3], r[4], r[2]), *r[5:13], int(r[13]), r[14], int(r[15]), *r[16:19]])
         for r in store.query(sql + " ORDER BY c.business, c.filed_at, c.reference", params)
     ]
 
@@ -102,6 +115,12 @@ def as_of(
 def business_names(store: ViewStore) -> list[str]:
     """Every business name as the complaints spell it."""
     return [str(r[0]) for r in store.query("SELECT DISTINCT business FROM report_complaints")]
+
+
+def filing_span(store: ViewStore) -> tuple[datetime, datetime] | None:
+    """When the first and the last complaint in the store were filed (None: none was)."""
+    first, last = store.query("SELECT MIN(filed_at), MAX(filed_at) FROM report_complaints")[0]
+    return None if first is None else (moment(first), moment(last))
 
 
 def _quoted(names: Sequence[str]) -> str:

@@ -18,18 +18,25 @@ STEP_TOPICS = {
 }
 
 
+TOPIC_SQL = (
+    f"NULLIF(COALESCE({sql_field('s', 'details', 'sub_type')}, {sql_field('s', 'details', 'sub_product')}), ''), "
+    f"NULLIF({sql_field('s', 'details', 'issue')}, '')"
+)
+"""SQLite's reading of a filing's topic below its type: the sub-type (`sub_product` in CFPB exports), the issue."""
+
+
 class ReportView:
     """Complaints and every step they took, with effective times, for as-of queries."""
 
     name = "report"
-    schema = 4
+    schema = 5
 
     def create(self, cursor: Cursor) -> None:
         """The complaints and steps tables, with the indexes as-of queries use."""
         cursor.execute(
             "CREATE TABLE IF NOT EXISTS report_complaints ("
             "complaint_id TEXT PRIMARY KEY, reference TEXT NOT NULL, business TEXT NOT NULL, "
-            "complaint_type TEXT NOT NULL, profile TEXT NOT NULL, filed_at BIGINT NOT NULL)"
+            "complaint_type TEXT NOT NULL, profile TEXT NOT NULL, filed_at BIGINT NOT NULL, sub_type TEXT, issue TEXT)"
         )
         cursor.execute(
             "CREATE TABLE IF NOT EXISTS report_steps ("
@@ -53,10 +60,10 @@ class ReportView:
         for r in records:
             d = r.data
             if r.topic == FILED_TOPIC:
-                at = micros(d["at"])
-                complaints.append(
-                    (r.originator_id, d["reference"], d["business"], d["complaint_type"], d["profile"], at)
-                )
+                at, details = micros(d["at"]), d.get("details") or {}
+                sub_type = details.get("sub_type") or details.get("sub_product") or None
+                topic = (d["reference"], d["business"], d["complaint_type"], d["profile"], at, sub_type)
+                complaints.append((r.originator_id, *topic, details.get("issue") or None))
                 name = "filed"
             elif r.topic in STEP_TOPICS:
                 at = micros(d["at"])
@@ -82,7 +89,7 @@ class ReportView:
                 )
             )
         if complaints:
-            cursor.executemany("INSERT INTO report_complaints VALUES (?, ?, ?, ?, ?, ?)", complaints)
+            cursor.executemany("INSERT INTO report_complaints VALUES (?, ?, ?, ?, ?, ?, ?, ?)", complaints)
         if steps:
             cursor.executemany("INSERT INTO report_steps VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", steps)
 
@@ -92,7 +99,8 @@ class ReportView:
         at = sqlite_micros("at_text")
         fields = ", ".join(sql_field("s", name) for name in ("reference", "business", "complaint_type", "profile"))
         cursor.execute(
-            f"INSERT INTO report_complaints SELECT complaint_id, {fields}, {at} FROM ({batch}) WHERE topic = ?",
+            f"INSERT INTO report_complaints SELECT complaint_id, {fields}, {at}, {TOPIC_SQL} "
+            f"FROM ({batch}) WHERE topic = ?",
             (after, upto, FILED_TOPIC),
         )
         cursor.execute(

@@ -1,0 +1,111 @@
+"""Running counts of one section's complaints, folded into its figures."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import UTC, datetime
+
+from ...domain.profile import Profile
+from .days import Elapsed
+from .fields import OPEN, Figures
+from .query import AsOf
+
+
+def on_time(row: AsOf) -> bool | None:
+    """Whether the first response came within the response window (None: no response and the window not ended)."""
+    if row.first_response is not None:
+        if row.first_timely is not None:
+            return bool(row.first_timely)
+        return row.response_due is not None and row.first_response < row.response_due
+    return False if row.lapsed else None
+
+
+class Tally:
+    """Running counts of the complaints of one profile section, folded into Figures at the end."""
+
+    def __init__(self, out: Figures) -> None:
+        self.out = out
+        self.profiles: dict[str, Profile] = {}
+        """The profiles of the section's complaints: their outcomes are listed, counted or not."""
+        self.statuses: Counter[str] = Counter()
+        self.types: Counter[str] = Counter()
+        self.sub_types: dict[str, Counter[str]] = defaultdict(Counter)
+        self.issues: Counter[str] = Counter()
+        self.states: Counter[str] = Counter()
+        self.timeliness: Counter[str] = Counter({"Yes": 0, "No": 0})
+        self.months: dict[str, Counter[str]] = defaultdict(Counter)
+        self.responded = self.confirmable = self.confirmed = self.closed_relief = self.relieved = 0
+        self.unanswered = 0
+        self.elapsed = Elapsed()
+
+    def add(self, row: AsOf, profile: Profile, status: str | None, timely: bool | None) -> None:
+        """Count one complaint in the window (`timely`: see `on_time`)."""
+        out, rules, zone = self.out, profile.rules, profile.calendar.zone
+        out.complaints += 1
+        label = status or OPEN
+        self.statuses[label] += 1
+        self.types[row.complaint_type] += 1
+        if row.sub_type:
+            self.sub_types[row.complaint_type][row.sub_type] += 1
+        if row.issue:
+            self.issues[row.issue] += 1
+        self.states[rules.label(row.state)] += 1
+        filed_local = datetime.fromtimestamp(row.filed_at / 1_000_000, UTC).astimezone(zone)
+        self.months[filed_local.strftime("%Y-%m")][label] += 1
+        out.reopen_count += row.reopens
+        out.disputes += row.disputed
+        if status and rules.confirmed:
+            self.confirmable += 1
+            self.confirmed += row.state in rules.confirmed
+        if status and profile.relief:
+            self.closed_relief += 1
+            self.relieved += row.state in profile.relief
+        if timely is not None:
+            self.timeliness["Yes" if timely else "No"] += 1
+        if row.first_response is not None:
+            self.responded += 1
+            self.elapsed.add(row.filed_at, row.filed_timing, row.first_response, row.first_timing, zone)
+        elif row.lapsed:
+            self.unanswered += 1
+        if not rules.is_final(row.state):
+            out.overdue += row.overdue is not None
+            out.open.append(
+                {
+                    "reference": row.reference,
+                    "state": row.state,
+                    "deadline": row.deadline,
+                    "due_on": row.due_on,
+                    "overdue": row.overdue,
+                }
+            )
+
+    def vocabularies(self) -> dict[str, list[str]]:
+        """Each vocabulary of the section's profiles (in profile name order) -> its outcomes, in table order."""
+        found: dict[str, list[str]] = {}
+        for name in sorted(self.profiles):
+            rules = self.profiles[name].rules
+            names = found.setdefault(rules.vocabulary, [])
+            names += [s for s in dict.fromkeys(rules.closing.values()) if s not in names]
+        return found
+
+    def finish(self) -> Figures:
+        """The figures: counts as dicts, shares, days to first response."""
+        out, timeliness = self.out, self.timeliness
+        out.vocabularies, out.profiles = self.vocabularies(), sorted(self.profiles)
+        keys = dict.fromkeys([OPEN, *(s for names in out.vocabularies.values() for s in names)])
+        out.by_status, out.by_type = {k: self.statuses[k] for k in keys}, dict(sorted(self.types.items()))
+        out.by_sub_type = {t: dict(c.most_common()) for t, c in sorted(self.sub_types.items())}
+        out.by_issue = dict(self.issues.most_common())
+        out.by_state, out.timely_counts = dict(sorted(self.states.items())), dict(timeliness)
+        out.by_month = {m: dict(c) for m, c in sorted(self.months.items())}
+        for key, value in self.elapsed.figures().items():
+            setattr(out, key, value)
+        out.median_days, out.median_days_basis = self.elapsed.headline()
+        out.response_rate = self.responded / out.complaints if out.complaints else None
+        judged = timeliness["Yes"] + timeliness["No"]
+        out.timely_share = timeliness["Yes"] / judged if judged else None
+        out.unanswered_share = self.unanswered / judged if judged else None
+        out.resolution_share = self.confirmed / self.confirmable if self.confirmable else None
+        out.relief_share = self.relieved / self.closed_relief if self.closed_relief else None
+        out.open.sort(key=lambda o: (o["due_on"] or "", o["reference"] or ""))
+        return out
