@@ -85,8 +85,8 @@ class Habit:
     def text(self, window: str) -> str:
         """The rule in words."""
         return (
-            f"typically responds: at least {self.share * 100:g}% of complaints filed in the last {self.months} "
-            f"months got a first response within the {window} window (at least {self.minimum} complaints to say)"
+            f"a business typically responds when at least {self.share * 100:g}% of its complaints filed in the last "
+            f"{self.months} months got a first response within the {window} window ({self.minimum} at least to say)"
         )
 
 

@@ -460,8 +460,9 @@
         acc += v;
       });
     }
-    // x axis: a tick and the year at each January; the first month too when it is not January and there is room
-    const base = top + plotH, placed = [];
+    // x axis: a tick and the year at each January, the first month too when it is not January and there is room;
+    // a short axis (18 months or fewer) labels every month that fits
+    const base = top + plotH, placed = [], every = N <= 18;
     const put = (i, text) => {
       const cx = left + (i + 0.5) * slot, w = textW(text, 11);
       const a = Math.max(0, cx - w / 2), z = a + w;
@@ -470,12 +471,12 @@
       sv("text", { x: Math.max(w / 2, cx), y: base + 18, class: "tick", "text-anchor": "middle", text }, svg);
     };
     months.forEach((m, i) => {
-      if (m.slice(5) !== "01") return;
+      if (m.slice(5) !== "01" && !every) return;
       const cx = left + (i + 0.5) * slot;
       sv("line", { x1: cx, x2: cx, y1: base, y2: base + 5, class: "axis" }, svg);
-      put(i, m.slice(0, 4));
+      put(i, every ? m : m.slice(0, 4));
     });
-    if (N && months[0].slice(5) !== "01") put(0, months[0]);
+    if (N && !every && months[0].slice(5) !== "01") put(0, months[0]);
     return svg;
   }
 

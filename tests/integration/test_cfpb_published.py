@@ -13,12 +13,13 @@ from pathlib import Path
 import pytest
 
 from lifecycle import Lifecycle
-from lifecycle.cli.render.report import as_csv, as_html, as_json, as_table
-from lifecycle.importers.cfpb.importer import Importer, ImportResult
+from lifecycle.cli.render.report import as_csv, as_json, as_table
+from lifecycle.cli.render.site import write_site
+from lifecycle.importers.cfpb.importer import ImportResult
 from lifecycle.views.report.figures import Figures, Report
 
-DATA = Path(__file__).parents[1] / "data" / "cfpb"  # a copy of ../shared/data/cfpb (see its PROVENANCE.md)
-FILES = sorted(DATA.glob("*.csv"))
+from .conftest import FILES, Imported
+
 BBB_STATUSES = ("Resolved", "Unresolved", "Answered", "Unanswered", "Unpursuable")
 PUBLISHED_ROWS = 57_848  # data rows of the five files (wc -l less headers and the quoted newlines)
 UNTIMELY = "Untimely response"
@@ -75,13 +76,10 @@ def reported(report: Report) -> tuple[Counts, Counts]:
 
 
 @pytest.fixture(scope="module")
-def advanced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Lifecycle, ImportResult, int]]:
+def advanced(cfpb_store: Imported) -> Iterator[tuple[Lifecycle, ImportResult, int]]:
     """The five exports imported into a SQLite file, then the clock advanced to today."""
-    db = tmp_path_factory.mktemp("published") / "cfpb.db"
-    app = Lifecycle(f"sqlite:///{db}", default_profile="cfpb")
-    result = Importer(app).run(FILES)
-    recorded = app.advance(date.today().isoformat())
-    yield app, result, recorded
+    app = Lifecycle(f"sqlite:///{cfpb_store.path}", default_profile="cfpb")
+    yield app, cfpb_store.result, cfpb_store.recorded
     app.close()
 
 
@@ -140,10 +138,18 @@ def _day(text: str) -> date:
     return date(a, b, c) if a > 31 else date(c, a, b)
 
 
-def test_no_cfpb_figure_is_shown_in_the_bbb_vocabulary(advanced: tuple[Lifecycle, ImportResult, int]) -> None:
+def site_text(app: Lifecycle, report: Report, folder: Path) -> str:
+    """Every data file of the report's site, as one text."""
+    write_site(folder, report, app.listing(report), app.profile, 10)
+    return "".join(p.read_text(encoding="utf-8") for p in sorted(folder.rglob("*.js")) if p.name != "app.js")
+
+
+def test_no_cfpb_figure_is_shown_in_the_bbb_vocabulary(
+    advanced: tuple[Lifecycle, ImportResult, int], tmp_path: Path
+) -> None:
     app, _, _ = advanced
     report = app.report(as_of=date.today().isoformat(), years=None)
-    for text in (as_json(report), as_csv(report), as_html(report), as_table(report)):
+    for text in (as_json(report), as_csv(report), site_text(app, report, tmp_path), as_table(report)):
         found = [status for status in BBB_STATUSES if status in text]
         assert not found, found
     rows = list(csv.DictReader(io.StringIO(as_csv(report))))
@@ -165,3 +171,39 @@ def test_routed_complaints_appear_in_no_published_count() -> None:
     assert sum(figures.by_status.values()) == 1 and figures.by_status["Closed with explanation"] == 1
     assert app.summary("R-1").status is None and app.summary("R-1").closed
     app.close()
+
+
+def topics(paths: list[Path]) -> tuple[Counts, Counter[tuple[str, str, str]], Counter[str]]:
+    """Per company, from the csv module alone: rows by issue, by product and sub-product, and disputed rows."""
+    issues: Counts = Counter()
+    subs: Counter[tuple[str, str, str]] = Counter()
+    disputed: Counter[str] = Counter()
+    for path in paths:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            for row in csv.DictReader(handle):
+                record = {(k or "").strip().lower(): v or "" for k, v in row.items()}
+                company = key(record.get("company", ""))
+                if record.get("issue"):
+                    issues[company, record["issue"]] += 1
+                if record.get("sub-product"):
+                    subs[company, record["product"], record["sub-product"]] += 1
+                disputed[company] += record.get("consumer disputed?") == "Yes"
+    return issues, subs, disputed
+
+
+def test_topics_and_disputes_per_company_match_a_csv_recount(advanced: tuple[Lifecycle, ImportResult, int]) -> None:
+    app, _, _ = advanced
+    report = app.report(as_of=date.today().isoformat(), years=None)
+    expected_issues, expected_subs, expected_disputed = topics(FILES)
+    issues: Counts = Counter()
+    subs: Counter[tuple[str, str, str]] = Counter()
+    disputed: Counter[str] = Counter()
+    sections = [(key(b.business or ""), b) for b in report.businesses]
+    sections += [("-", report.unattributed)] if report.unattributed else []
+    for company, figures in sections:
+        issues.update({(company, issue): n for issue, n in figures.by_issue.items()})
+        subs.update({(company, t, s): n for t, c in figures.by_sub_type.items() for s, n in c.items()})
+        disputed[company] += figures.disputes
+    assert issues == +expected_issues and sum(issues.values()) > 50_000
+    assert subs == +expected_subs
+    assert +disputed == +expected_disputed and report.total.disputes == sum(expected_disputed.values()) > 5_000

@@ -216,7 +216,7 @@ def cut(name: str) -> str:
 
 
 TABLE_HEAD: tuple[str, ...] = ("business", "complaints", "12m", "change", "open", "overdue", "timely", "relief")
-TABLE_HEAD += ("unanswd", "disputes", "median d", "habit")
+TABLE_HEAD += ("no resp", "disputes", "median d", "habit")
 
 
 def as_table(report: Report) -> str:

@@ -27,7 +27,7 @@ COLUMNS = (
     ("change", "Change", "change"),
     ("timely_share", "Timely", "share"),
     ("relief_share", "Relief", "share"),
-    ("unanswered_share", "Unanswered", "share"),
+    ("unanswered_share", "No response", "share"),
     ("disputes", "Disputes", "count"),
     ("median_days", "Median days", "days"),
     ("open", "Open", "count"),
