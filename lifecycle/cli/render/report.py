@@ -224,9 +224,8 @@ def as_table(report: Report) -> str:
     since, words = report.total.since, WINDOW_WORDS.get(report.window, report.window)
     since_text = f"since {moment_text(since, report.zone)}" if since else "at any time"
     lines = [f"as of {moment_text(report.as_of, report.zone)}; complaints {words} {since_text}"]
-    lines += textwrap.wrap(
-        "; ".join(vocabulary_lines(report.total)), WIDTH, initial_indent="  ", subsequent_indent="  "
-    )
+    for outcomes in vocabulary_lines(report.total):
+        lines += textwrap.wrap(outcomes, WIDTH, initial_indent="  ", subsequent_indent="    ")
     rows: list[tuple[str, ...]] = [TABLE_HEAD]
     for f in sections(report):
         rows.append(
