@@ -266,3 +266,47 @@ def test_a_cfpb_business_page_draws_company_responses_only(cfpb_db: str, tmp_pat
     present = page_colours(site, "#/b/1", "svg#monthly")
     assert (0, 131, 143) in present  # explanation bars
     assert (46, 125, 50) not in present and (21, 101, 192) not in present  # no Resolved, no Answered
+
+
+def test_sort_and_top_order_every_format_and_the_table_fits_120_columns(db: str) -> None:
+    args = ("report", "--db", db, "--as-of", "2024-12-31", "--years", "all")
+    document = json.loads(run(*args, "--json").stdout)
+    timely = sorted(
+        (b for b in document["businesses"] if b["timely_share"] is not None),
+        key=lambda b: (-b["timely_share"], b["business"].casefold()),
+    )
+    top = json.loads(run(*args, "--sort", "timely_share", "--top", "3", "--json").stdout)
+    assert [b["business"] for b in top["businesses"]] == [b["business"] for b in timely[:3]]
+    assert top["total"] == document["total"]  # the whole store whatever is listed
+    rows = list(csv.DictReader(io.StringIO(run(*args, "--sort", "complaints", "--format", "csv").stdout)))
+    counts = [int(r["complaints"]) for r in rows if r["business"] not in ("(all)", NO_COMPANY)]
+    assert counts == sorted(counts, reverse=True) and len(counts) == len(document["businesses"])
+    table = run(*args, "--sort", "business", "--top", "4")
+    lines = table.stdout.splitlines()
+    names = sorted((b["business"] for b in document["businesses"]), key=str.casefold)[:4]
+    assert [line[: len(n)] for line, n in zip(lines[-6:-2], names, strict=True)] == names
+    assert max(len(line) for line in run(*args).stdout.splitlines()) <= 120
+    assert run(*args, "--sort", "bogus").exit_code == 2 and run(*args, "--top", "0").exit_code == 2
+
+
+def test_an_empty_window_says_why_on_stderr(db: str) -> None:
+    result = run("report", "--db", db, "--as-of", "2027-06-30", "--years", "1")
+    assert result.exit_code == 0
+    document = json.loads(run("report", "--db", db, "--as-of", "2027-06-30", "--json").stdout)
+    assert document["first_filed"] < document["last_filed"] < "2026-06-30"  # the bundled scenarios' filings
+    span = f"--years all covers {document['first_filed'][:7]} to {document['last_filed'][:7]}"
+    assert result.stderr == f"no complaint filed since 2026-06-30; {span}\n"
+    filled = run("report", "--db", db, "--as-of", "2024-12-31", "--years", "all")
+    assert filled.stderr == ""
+
+
+def test_a_site_needs_a_folder(db: str, tmp_path: Path) -> None:
+    no_out = run("report", "--db", db, "--format", "html")
+    assert no_out.exit_code == 2 and "--out FOLDER" in no_out.stderr
+    (tmp_path / "file.html").write_text("x")
+    on_file = run("report", "--db", db, "--format", "html", "--out", str(tmp_path / "file.html"))
+    assert on_file.exit_code == 2 and "a file" in on_file.stderr
+    missing = run("report", "--db", db, "--format", "html", "--out", str(tmp_path / "no" / "site"))
+    assert missing.exit_code == 2 and "no folder" in missing.stderr
+    folder = run("report", "--db", db, "--format", "csv", "--out", str(tmp_path))
+    assert folder.exit_code == 2 and "a folder" in folder.stderr
