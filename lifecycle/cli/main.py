@@ -34,7 +34,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "report": (
         "lifecycle.cli.reports",
         "report",
-        "Business profile figures from the event history: counts, shares, days to respond, response habits, topics; a table, JSON, CSV, or a static site to open in a browser (html).",
+        "Business profile figures from the event history: counts, shares, days to respond, habits, topics; "
+        "a table, JSON, CSV, or a static site to open in a browser (html).",
     ),
     "import": ("lifecycle.cli.imports", "import_group", "Import complaints from the exports users already have."),
     "rebuild": ("lifecycle.cli.maintenance", "rebuild", "Recompute views from scratch from the notification log."),

@@ -70,8 +70,8 @@ def report(
     latest: int,
     db: str,
 ) -> None:
-    """Business profile figures from the event history: counts, shares, days to respond, response habits,
-    topics; a table, JSON, CSV, or a static site to open in a browser (html).
+    """Business profile figures from the event history: counts, shares, days to respond, habits, topics;
+    a table, JSON, CSV, or a static site to open in a browser (html).
 
     \b
     Examples:

@@ -102,7 +102,8 @@ def test_sort_filter_open_a_company_and_follow_a_complaint_to_its_history(
     row.get_by_role("link", name=chosen["business"], exact=True).click()
     page.wait_for_selector("#facts")
     assert page.locator("h1").inner_text() == chosen["business"]
-    facts = dict(zip(page.locator("#facts th").all_inner_texts(), page.locator("#facts td").all_inner_texts()))
+    labels, values = page.locator("#facts th").all_inner_texts(), page.locator("#facts td").all_inner_texts()
+    facts = dict(zip(labels, values, strict=True))
     assert facts["complaints filed"] == f"{chosen['complaints']:,}"
     assert facts["timely first responses"] == share(chosen["timely_share"])
     assert facts["disputed by the consumer"] == f"{chosen['disputes']:,}"

@@ -39,7 +39,7 @@ NOTE = (
     "Counts use the effective times of events; no personal data is shown. Days to first response are exact "
     "where both times are known, whole days between the days (marked 'day') where only a day is, and a bound "
     "(marked ≤) where a response is known only as made by its window's end, as in CFPB exports. Relief: "
-    "closings in the consumer's favour among closed complaints; unanswered: no response when the window ended; "
+    "closings in the consumer's favour among closed complaints; no response: none when the window ended; "
     "change: complaints filed in the last 12 months against the 12 before."
 )
 

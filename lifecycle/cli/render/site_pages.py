@@ -46,7 +46,7 @@ def facts(f: Figures) -> list[tuple[str, str]]:
             "timely: yes / no (late or none in time)",
             f"{timely.get('Yes', 0):,} / {timely.get('No', 0):,}",
         ),
-        ("unanswered when the window ended", share(f.unanswered_share)),
+        ("no response when the window ended", share(f.unanswered_share)),
         ("relief (closings in the consumer's favour)", share(f.relief_share)),
         ("consumer-confirmed among closed (where consumers confirm)", share(f.resolution_share)),
         ("disputed by the consumer", f"{f.disputes:,}"),
