@@ -101,8 +101,9 @@ class Queries(Engine):
         self.projections.report.catch_up()
         moment = datetime.fromisoformat(report.as_of)
         newest = latest(self.tables, moment, latest_count)
-        wanted = {o["reference"] for f in report.businesses for o in f.open if o["reference"]}
-        for f in report.businesses:
+        sections = [*report.businesses, *([report.unattributed] if report.unattributed else [])]
+        wanted = {o["reference"] for f in sections for o in f.open if o["reference"]}
+        for f in sections:
             for name in (f.business, *f.aliases):
                 wanted.update(newest.get(name or "", ()))
         return listed(self.tables, sorted(wanted), moment)

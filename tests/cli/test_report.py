@@ -310,3 +310,12 @@ def test_a_site_needs_a_folder(db: str, tmp_path: Path) -> None:
     assert missing.exit_code == 2 and "no folder" in missing.stderr
     folder = run("report", "--db", db, "--format", "csv", "--out", str(tmp_path))
     assert folder.exit_code == 2 and "a folder" in folder.stderr
+
+
+def test_a_site_written_again_keeps_no_page_of_the_earlier_one(db: str, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    args = ("report", "--db", db, "--as-of", "2024-12-31", "--format", "html", "--out", str(site))
+    assert run(*args).exit_code == 0
+    every = len(list((site / "b").glob("*.js")))
+    assert run(*args, "--business", "Prompt Plumbing").exit_code == 0
+    assert sorted(p.name for p in (site / "b").glob("*.js")) == ["0.js", "1.js"] and every > 2

@@ -103,8 +103,11 @@ def heading(report: Report) -> dict[str, Any]:
 def write_site(
     out: Path, report: Report, listing: dict[str, Listed], profile: Callable[[str], Profile], latest: int
 ) -> int:
-    """Write the site into the folder `out` (made if missing; its own files replaced); returns the pages written."""
+    """Write the site into the folder `out` (made if missing; an earlier site's files replaced, its pages removed);
+    returns the pages written."""
     (out / "b").mkdir(parents=True, exist_ok=True)
+    for stale in (out / "b").glob("*.js"):  # an earlier site's pages: none may outlive it
+        stale.unlink()
     for name in STATIC_FILES:
         shutil.copyfile(STATIC / name, out / name)
     data = f"window.LIFECYCLE = {{businesses: {{}}, report: {literal(heading(report))}}};\n"
