@@ -12,7 +12,7 @@ from ..views.report.figures import Report
 from .base import COUNT, db_option, emit, engine, exclusive, fail, json_option, print_json, writable
 from .render.audit import audit_csv, audit_document, audit_line
 from .render.complaint import event_documents
-from .render.report import SORTS, as_csv, as_json, as_table, ordered
+from .render.report import SORTS, WINDOW_WORDS, as_csv, as_json, as_table, ordered
 from .render.site import write_site
 from .render.times import in_zone
 
@@ -117,7 +117,7 @@ def folder(out: Path | None) -> None:
 
 def empty_hint(result: Report) -> str:
     """Why the window holds no complaint, and which window would."""
-    words = "filed" if result.window == "filed" else "open or closed"
+    words = WINDOW_WORDS.get(result.window, result.window)
     since = f"since {in_zone(result.total.since, result.zone).date()}" if result.total.since else "by then"
     if result.first_filed is None or result.last_filed is None:
         return f"no complaint {words} {since}: the store holds none"

@@ -27,8 +27,6 @@ STATUS_COLOURS = {
     "Untimely response": "#d84315",
 }
 """Colours of the outcomes the built-in profiles publish; a section shows only the outcomes of its own profiles."""
-BAR = "#546e7a"
-"""Bars that are no outcome (types, days to first response): a colour no outcome has."""
 PALETTE = ("#37474f", "#0277bd", "#7cb342", "#f9a825", "#8e24aa", "#e53935")
 """Colours for the outcomes of other profiles, in turn."""
 
@@ -219,11 +217,15 @@ TABLE_HEAD: tuple[str, ...] = ("business", "complaints", "12m", "change", "open"
 TABLE_HEAD += ("no resp", "disputes", "median d", "habit")
 
 
+def window_text(report: Report) -> str:
+    """Which complaints the report counts, for people: `complaints filed since the start of ...` or `at any time`."""
+    since, words = report.total.since, WINDOW_WORDS.get(report.window, report.window)
+    return f"complaints {words} " + (f"since {moment_text(since, report.zone)}" if since else "at any time")
+
+
 def as_table(report: Report) -> str:
     """A table that fits 120 columns: one row per business, then the whole store; the outcomes listed above it."""
-    since, words = report.total.since, WINDOW_WORDS.get(report.window, report.window)
-    since_text = f"since {moment_text(since, report.zone)}" if since else "at any time"
-    lines = [f"as of {moment_text(report.as_of, report.zone)}; complaints {words} {since_text}"]
+    lines = [f"as of {moment_text(report.as_of, report.zone)}; {window_text(report)}"]
     for outcomes in vocabulary_lines(report.total):
         lines += textwrap.wrap(outcomes, WIDTH, initial_indent="  ", subsequent_indent="    ")
     rows: list[tuple[str, ...]] = [TABLE_HEAD]

@@ -12,7 +12,7 @@ from typing import Any
 from ...domain.profile import Profile
 from ...views.report.figures import Figures, Report
 from ...views.report.listing import Listed
-from .report import WINDOW_WORDS
+from .report import window_text
 from .site_pages import business_page, month_range
 from .times import in_zone, moment_text
 
@@ -83,13 +83,10 @@ def heading(report: Report) -> dict[str, Any]:
     when = in_zone(report.as_of, report.zone)
     first = min(report.total.by_month, default=when.strftime("%Y-%m"))
     months = month_range(first, when.strftime("%Y-%m"))
-    since = report.total.since
-    words = WINDOW_WORDS.get(report.window, report.window)
     return {
         "title": "Complaint report",
         "as_of_text": f"as of {moment_text(report.as_of, report.zone)}",
-        "window_text": f"complaints {words} "
-        + (f"since {moment_text(since, report.zone)}" if since else "at any time"),
+        "window_text": window_text(report),
         "note": NOTE,
         "months": months,
         "profiles": sorted({p for _, f in sections(report) for p in f.profiles}),
@@ -112,9 +109,13 @@ def write_site(
         shutil.copyfile(STATIC / name, out / name)
     data = f"window.LIFECYCLE = {{businesses: {{}}, report: {literal(heading(report))}}};\n"
     (out / "data.js").write_text(data, encoding="utf-8")
+    by_business: dict[str, list[Listed]] = {}
+    for complaint in listing.values():
+        by_business.setdefault(complaint.business, []).append(complaint)
     pages = 0
     for key, f in sections(report):
-        page = business_page(key, f, report, listing, profile, latest)
+        listed = [] if key == 0 else [c for name in (f.business, *f.aliases) for c in by_business.get(name or "", ())]
+        page = business_page(key, f, report, listed, profile, latest)
         (out / "b" / f"{key}.js").write_text(f"LIFECYCLE.loaded({literal(page)});\n", encoding="utf-8")
         pages += 1
     return pages

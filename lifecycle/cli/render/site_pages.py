@@ -128,24 +128,21 @@ def complaint(c: Listed, profile: Profile, open_entry: dict[str, Any] | None) ->
     }
 
 
-def listed_for(f: Figures, listing: dict[str, Listed], key: int) -> list[Listed]:
+def in_order(f: Figures, listed: list[Listed]) -> list[Listed]:
     """The business's listed complaints: open ones (soonest due first), then the latest filed."""
-    if key == 0:
-        return []
-    names = {f.business, *f.aliases}
-    opened = [listing[o["reference"]] for o in f.open if o["reference"] in listing]
-    rest = [c for c in listing.values() if c.business in names and c.reference not in {o.reference for o in opened}]
-    return opened + sorted(rest, key=lambda c: (-c.filed_at, c.reference))
+    found = {c.reference: c for c in listed}
+    opened = [found.pop(o["reference"]) for o in f.open if o["reference"] in found]
+    return opened + sorted(found.values(), key=lambda c: (-c.filed_at, c.reference))
 
 
 def business_page(
-    key: int, f: Figures, report: Report, listing: dict[str, Listed], profile: Callable[[str], Profile], latest: int
+    key: int, f: Figures, report: Report, listed: list[Listed], profile: Callable[[str], Profile], latest: int
 ) -> dict[str, Any]:
     """Everything a business's page shows."""
     months, counts = monthly(f, report)
     habit = f.habit or {}
     opened = {o["reference"]: o for o in f.open}
-    shown = listed_for(f, listing, key)
+    shown = in_order(f, listed)
     return {
         "id": key,
         "business": f.business or "All businesses",

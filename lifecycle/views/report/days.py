@@ -78,20 +78,24 @@ class Elapsed:
         """Median and 90th percentile of the known days and, where some are only bounded, the bounds on them."""
         known, bounded = sorted(self.known), sorted(self.bounded)
         some_bounded = self.basis["at_most"] + self.basis["after"] > 0
+        median = statistics.median(known) if known else None
+        at_most = nearest_rank(bounded, 0.5) if some_bounded else None
+        if some_bounded:  # the one figure a comparison shows: the bound where any response is only bounded
+            headline, basis = at_most, None if at_most is None else "at most"
+        else:
+            headline, basis = median, None if median is None else "day" if self.basis["day"] else "exact"
         return {
-            "median_days_to_response": statistics.median(known) if known else None,
+            "median_days_to_response": median,
             "p90_days_to_response": nearest_rank(known, 0.9),
-            "median_days_at_most": nearest_rank(bounded, 0.5) if some_bounded else None,
+            "median_days_at_most": at_most,
             "p90_days_at_most": nearest_rank(bounded, 0.9) if some_bounded else None,
+            "median_days": headline,
+            "median_days_basis": basis,
             "days_basis": dict(self.basis),
             "response_days_histogram": histogram(known),
         }
 
     def headline(self) -> tuple[float | None, str | None]:
-        """The one figure a comparison shows: the median where all are known, else its bound; and its basis."""
-        if self.basis["at_most"] + self.basis["after"]:
-            value = nearest_rank(sorted(self.bounded), 0.5)
-            return value, None if value is None else "at most"
-        if self.known:
-            return statistics.median(self.known), "day" if self.basis["day"] else "exact"
-        return None, None
+        """The one figure a comparison shows (the median where all are known, else its bound) and its basis."""
+        found = self.figures()
+        return found["median_days"], found["median_days_basis"]  # type: ignore[return-value]

@@ -100,7 +100,6 @@ class Tally:
         out.by_month = {m: dict(c) for m, c in sorted(self.months.items())}
         for key, value in self.elapsed.figures().items():
             setattr(out, key, value)
-        out.median_days, out.median_days_basis = self.elapsed.headline()
         out.response_rate = self.responded / out.complaints if out.complaints else None
         judged = timeliness["Yes"] + timeliness["No"]
         out.timely_share = timeliness["Yes"] / judged if judged else None
