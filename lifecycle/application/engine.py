@@ -77,12 +77,6 @@ class Engine(Application[UUID]):
         super().register_transcodings(transcoder)
         self.stores.register(transcoder)
 
-    def save(self, *objs: Any, **kwargs: Any) -> Any:
-        """Save, then link the new events into the hash chain at once."""
-        recordings = super().save(*objs, **kwargs)
-        self.projections.chain.catch_up()
-        return recordings
-
     def catch_up(self) -> None:
         """Take every recorded event into every view (after bulk work that left them behind)."""
         self.projections.catch_up()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import suppress
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,11 +10,10 @@ from ..domain.derivation import derivation
 from ..domain.errors import InvalidInput, UnknownComplaint
 from ..domain.profile import Deadline
 from ..views.audit import AuditEntry, Overdue, audit, overdue
-from ..views.chain import verify
 from ..views.deadlines import due
 from ..views.report.figures import Report, build
 from ..views.report.listing import Listed, latest, listed
-from ..views.report.query import reference_of, references, version_at
+from ..views.report.query import references, version_at
 from .engine import Engine, Moment
 from .history import HistoryEntry, Summary, entries
 
@@ -136,13 +134,3 @@ class Queries(Engine):
         """Complaints overdue at `at` (an expected window lapsed; they are still open), longest overdue first."""
         self.projections.report.catch_up()
         return overdue(self.tables, self.moment(at, end=True), limit, business)
-
-    def verify(self) -> tuple[int, str | None]:
-        """Recompute the hash chain; the number of links checked and the first broken one, described."""
-        checked, broken = verify(self.projections.chain)
-        if broken is None:
-            return checked, None
-        with suppress(Exception):  # a damaged store may not decode: then the id names the complaint
-            self.projections.report.catch_up()
-        name = reference_of(self.tables, broken.complaint_id) or broken.complaint_id
-        return checked, f"complaint {name} version {broken.version}: {broken.reason}"

@@ -89,7 +89,12 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "verify": (
         "lifecycle.cli.maintenance",
         "verify",
-        "Recompute the hash chain over every recorded event; name the first broken link (exit 1 when broken).",
+        "Recompute the hash chain, check anchors, views and keys; name the first bad position (exit 1 when bad).",
+    ),
+    "anchor": (
+        "lifecycle.cli.maintenance",
+        "anchor",
+        "Verify the store, then write its chain head (and checkpoints) to a signed anchor file.",
     ),
 }
 """Every command: name -> (module, attribute, the first line of its help); tests/cli/test_startup.py keeps it true."""
@@ -112,6 +117,7 @@ Environment:
   LIFECYCLE_DB        the database when --db is not given
   LIFECYCLE_USER      who records events (default: the OS user)
   LIFECYCLE_PROFILES  extra profile files or folders of them, ':'-separated
+  LIFECYCLE_CHAIN_KEY the hash chain's HMAC key (set it from a store's start)
   {DEBUG}     1: let an internal failure raise, with its traceback
 
 \b

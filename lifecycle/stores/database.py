@@ -13,6 +13,8 @@ from ..domain.redaction import SECRETS, masked
 
 DEFAULT_DB = "lifecycle.db"
 MEMORY = "memory://"
+LINKED = "lifecycle.stores.linked"
+"""eventsourcing's recorders that link every insert into the hash chain (stores/linked.py)."""
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,7 @@ def resolve(url: str | None = None) -> Database:
         password = url.split("://", 1)[1].rpartition("@")[0].partition(":")[2]
         SECRETS.update({password, unquote(password)} - {""})
     if url in (MEMORY, ":memory:", "memory"):
-        return Database("memory", settings=(("PERSISTENCE_MODULE", "eventsourcing.popo"),))
+        return Database("memory", settings=(("PERSISTENCE_MODULE", f"{LINKED}:MemoryFactory"),))
     if url.startswith(("postgresql://", "postgres://")):
         return _postgres(url)
     path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url
@@ -55,6 +57,7 @@ def resolve(url: str | None = None) -> Database:
             ("PERSISTENCE_MODULE", "eventsourcing.sqlite"),
             ("SQLITE_DBNAME", str(Path(path))),
             ("SQLITE_LOCK_TIMEOUT", "30"),
+            ("APPLICATION_RECORDER_TOPIC", f"{LINKED}:LinkedSQLiteRecorder"),
         ),
     )
 
@@ -78,6 +81,7 @@ def _postgres(url: str) -> Database:
         "POSTGRES_SCHEMA": schema,
         "POSTGRES_POOL_SIZE": "2",
         "POSTGRES_MAX_OVERFLOW": "4",
+        "APPLICATION_RECORDER_TOPIC": f"{LINKED}:LinkedPostgresRecorder",
     }
     keys = {"host": "HOST", "port": "PORT", "dbname": "DBNAME", "user": "USER", "password": "PASSWORD"}
     conninfo = " ".join(f"{key}={quoted(settings[f'POSTGRES_{name}'])}" for key, name in keys.items())

@@ -17,6 +17,8 @@ from uuid import UUID
 from eventsourcing.persistence import StoredEvent
 from orjson import dumps, loads
 
+from .links import Linker, Row
+
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
 SQLITE_LOG = "stored_events"
@@ -54,6 +56,13 @@ class Record:
 def unwrap(value: Any) -> Any:
     """The data of a transcoded value; other values as they are."""
     return value["_data_"] if isinstance(value, dict) and "_data_" in value else value
+
+
+def typed(value: Any, name: str) -> Any:
+    """The data of a value its transcoding `name` wrote (None when the value is of another kind)."""
+    if isinstance(value, dict) and value.get("_type_") == name:
+        return value.get("_data_")
+    return None
 
 
 def micros(value: Any) -> int | None:
@@ -165,6 +174,7 @@ class EventTable:
         self.recorder, self.store = recorder, store
         self.sqlite = bool(store.events_table)
         self.table: str | None = getattr(recorder, "events_table_name", None)
+        self.linker = Linker()
 
     def last_events(self, ids: list[str]) -> dict[str, tuple[int, str]]:
         """For the complaints that exist (ids in hex): their last version and state."""
@@ -209,11 +219,14 @@ class EventTable:
 
     def insert(self, rows: list[tuple[str, int, str, bytes]]) -> None:
         """Insert (complaint id in hex, version, topic, state) rows in one transaction."""
-        if self.sqlite:
+        if self.sqlite:  # rowids (notification ids) follow the largest: the chain's positions are known
             with self.store.transaction() as cursor:
+                cursor.execute(f"SELECT COALESCE(MAX(rowid), 0) FROM {self.table}")
+                after = int(cursor.fetchone()[0])
                 cursor.executemany(
                     f"INSERT INTO {self.table} (originator_id, originator_version, topic, state) VALUES (?, ?, ?, ?)",
                     rows,
                 )
+                self.linker.link(cursor, [Row(after + n, *row) for n, row in enumerate(rows, start=1)])
             return
         self.recorder.insert_events([StoredEvent(UUID(i), v, t, s) for i, v, t, s in rows])

@@ -1,110 +1,151 @@
-"""Tamper evidence: every recorded event linked into a hash chain, and `verify` to recompute it."""
+"""Verify the hash chain: every event's link recomputed in position order, and every anchor's links found."""
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
+from ..stores.anchors import Anchor, every
+from ..stores.links import GENESIS, Row, link
 from ..stores.stored import Record
-from ..stores.view_store import Cursor
-from .projector import Projector
 
-GENESIS = "0" * 64
-
-
-def digest(record: Record) -> str:
-    """SHA-256 over what never changes in a stored event: its complaint, version, topic and state bytes."""
-    head = f"{record.originator_id}\x1f{record.version}\x1f{record.topic}\x1f".encode()
-    return hashlib.sha256(head + bytes(record.raw)).hexdigest()
-
-
-def link(previous: str, event_digest: str) -> str:
-    """The chain's next link."""
-    return hashlib.sha256(f"{previous}{event_digest}".encode()).hexdigest()
-
-
-class ChainView:
-    """One link per notification, in notification order."""
-
-    name = "chain"
-    schema = 1
-
-    def create(self, cursor: Cursor) -> None:
-        """The chain table."""
-        cursor.execute(
-            "CREATE TABLE IF NOT EXISTS lifecycle_chain (id BIGINT PRIMARY KEY, complaint_id TEXT NOT NULL, "
-            "version INTEGER NOT NULL, digest TEXT NOT NULL, link TEXT NOT NULL)"
-        )
-
-    def apply(self, cursor: Cursor, records: Sequence[Record]) -> None:
-        """Extend the chain from its last link."""
-        cursor.execute("SELECT link FROM lifecycle_chain ORDER BY id DESC LIMIT 1")
-        row = cursor.fetchone()
-        previous = row[0] if row else GENESIS
-        rows = []
-        for record in records:
-            event_digest = digest(record)
-            previous = link(previous, event_digest)
-            rows.append((record.id, record.originator_id, record.version, event_digest, previous))
-        cursor.executemany("INSERT INTO lifecycle_chain VALUES (?, ?, ?, ?, ?)", rows)
-
-    def drop(self, cursor: Cursor) -> None:
-        """Remove the table."""
-        cursor.execute("DROP TABLE IF EXISTS lifecycle_chain")
-
-    def clear(self, cursor: Cursor) -> None:
-        """Empty the chain (only `rebuild` does this: it accepts the log as it is now)."""
-        cursor.execute("DELETE FROM lifecycle_chain")
+MAX_FINDINGS = 20
+LinkReader = Callable[[int, int], Sequence[tuple[int, bytes]]]
+"""Links after a position, up to a count: (position, link) pairs in position order."""
 
 
 @dataclass(frozen=True)
-class Broken:
-    """The first link that does not hold: which complaint and version, and why."""
+class Finding:
+    """Something that does not hold: where (position, complaint, version) and why."""
 
-    complaint_id: str
-    version: int
+    position: int
+    complaint_id: str | None
+    version: int | None
     reason: str
 
 
-def _log(projector: Projector) -> Iterator[Record]:
-    position = 0
-    while batch := projector.read(position):
-        yield from batch
-        position = batch[-1].id
+@dataclass
+class Scan:
+    """What a scan of the chain found: events checked, the head, anchors held, and findings by position."""
+
+    links: int = 0
+    head: int = 0
+    head_link: bytes = GENESIS
+    findings: list[Finding] = field(default_factory=list)
+    held: list[str] = field(default_factory=list)
+    hit: set[int] = field(default_factory=set)
+    """The anchors' positions the chain still holds."""
+
+    def add(self, finding: Finding) -> None:
+        """Keep the finding (the first MAX_FINDINGS, in position order)."""
+        if len(self.findings) < MAX_FINDINGS:
+            self.findings.append(finding)
 
 
-def _links(projector: Projector) -> Iterator[tuple[Any, ...]]:
+def _links(read: LinkReader) -> Iterator[tuple[int, bytes]]:
     after = 0
-    while rows := projector.store.query(
-        "SELECT id, complaint_id, version, digest, link FROM lifecycle_chain WHERE id > ? ORDER BY id LIMIT 10000",
-        (after,),
-    ):
+    while rows := read(after, 10_000):
         yield from rows
         after = rows[-1][0]
 
 
-def verify(projector: Projector) -> tuple[int, Broken | None]:
-    """Recompute every link from the stored events; the count checked and the first broken link."""
-    previous, checked = GENESIS, 0
-    events, links = _log(projector), _links(projector)
-    record, row = next(events, None), next(links, None)
-    while record is not None or row is not None:
-        if row is None:
+def scan(
+    records: Iterable[Record],
+    read_links: LinkReader,
+    key: bytes | None,
+    anchors: Sequence[Anchor] = (),
+    on_record: Callable[[Record], None] | None = None,
+) -> Scan:
+    """Merge the log and the links in position order; recompute each link from the event and the link before."""
+    result, previous = Scan(), GENESIS
+    expected = _expected(anchors)
+    events, links = iter(records), _links(read_links)
+    record, stored = next(events, None), next(links, None)
+    while record is not None or stored is not None:
+        if stored is None or (record is not None and record.id < stored[0]):
             assert record is not None
-            return checked, Broken(record.originator_id, record.version, "event recorded outside the chain")
-        if record is None or row[0] < record.id:
-            return checked, Broken(row[1], row[2], "event missing from the store")
-        if record.id < row[0]:
-            return checked, Broken(record.originator_id, record.version, "event recorded outside the chain")
-        if (record.originator_id, record.version) != (row[1], row[2]):
-            return checked, Broken(row[1], row[2], f"event moved: found version {record.version} of another place")
-        if digest(record) != row[3]:
-            return checked, Broken(row[1], row[2], "event changed after it was recorded")
-        previous = link(previous, row[3])
-        if previous != row[4]:
-            return checked, Broken(row[1], row[2], "chain link changed")
-        checked += 1
-        record, row = next(events, None), next(links, None)
-    return checked, None
+            result.add(Finding(record.id, record.originator_id, record.version, OUTSIDE))
+            if on_record:
+                on_record(record)
+            record = next(events, None)
+            continue
+        position, stored_link = stored[0], bytes(stored[1])
+        if record is None or position < record.id:
+            result.add(Finding(position, None, None, REMOVED))
+        else:
+            row = Row(record.id, record.originator_id, record.version, record.topic, as_bytes(record.raw))
+            if link(key, previous, row) != stored_link:
+                result.add(Finding(position, record.originator_id, record.version, CHANGED))
+            if on_record:
+                on_record(record)
+            record = next(events, None)
+        previous = stored_link
+        result.links += 1
+        result.head, result.head_link = position, stored_link
+        _checkpoint(result, expected, position, stored_link)
+        stored = next(links, None)
+    return result
+
+
+OUTSIDE = "event recorded outside the write path (it has no link): added behind the application's back"
+REMOVED = "event removed from the store (its link remains)"
+CHANGED = "event or its link changed after it was recorded (the link does not follow from the event)"
+
+
+def _expected(anchors: Sequence[Anchor]) -> dict[int, list[tuple[Anchor, str]]]:
+    wanted: dict[int, list[tuple[Anchor, str]]] = {}
+    for anchor in anchors:
+        for position, value in (*anchor.checkpoints, (anchor.position, anchor.link)):
+            wanted.setdefault(position, []).append((anchor, value))
+    return wanted
+
+
+def _checkpoint(result: Scan, expected: dict[int, list[tuple[Anchor, str]]], position: int, stored: bytes) -> None:
+    for anchor, value in expected.get(position, ()):
+        result.hit.add(position)
+        if stored.hex() != value:
+            result.add(Finding(position, None, None, f"the store no longer holds what anchor {anchor.source} recorded"))
+
+
+def checkpoints(read_links: LinkReader, count: int) -> list[tuple[int, str]]:
+    """The links at every `every(count)`-th position of the chain (its last included): an anchor's checkpoints."""
+    step, found = every(count), []
+    for n, (position, value) in enumerate(_links(read_links), start=1):
+        if n % step == 0 or n == count:
+            found.append((position, bytes(value).hex()))
+        if n == count:
+            break
+    return found
+
+
+def anchor_findings(result: Scan, anchors: Sequence[Anchor]) -> None:
+    """Anchors the store does not reach: truncated (or its checkpoints missing)."""
+    for anchor in anchors:
+        recorded = [p for p, _ in (*anchor.checkpoints, (anchor.position, anchor.link))]
+        gone = [p for p in recorded if p <= result.head and p not in result.hit]
+        missing = [p for p in recorded if p > result.head]
+        if gone:
+            reason = f"the link anchor {anchor.source} recorded at this position is gone: events were removed"
+            result.add(Finding(min(gone), None, None, reason))
+        elif missing:
+            reason = (
+                f"the chain ends at position {result.head}, but anchor {anchor.source} recorded it up to position "
+                f"{anchor.position}: events were removed from the end"
+            )
+            result.add(Finding(min(missing), None, None, reason))
+        elif not any(f.reason.endswith(f"anchor {anchor.source} recorded") for f in result.findings):
+            result.held.append(anchor.source)
+
+
+def as_bytes(raw: Any) -> bytes:
+    """A stored state as bytes (an edit in SQL may have left text)."""
+    return raw.encode() if isinstance(raw, str) else bytes(raw)
+
+
+def describe(finding: Finding, name: Any) -> str:
+    """A finding in words: position, complaint and version where known."""
+    where = f"position {finding.position}"
+    if finding.complaint_id is not None:
+        where += f" (complaint {name or finding.complaint_id} version {finding.version})"
+    return f"{where}: {finding.reason}"
