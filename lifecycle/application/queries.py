@@ -88,8 +88,8 @@ class Queries(Engine):
         the complaints open then or closed in those years instead."""
         if years is not None and (not isinstance(years, int) or not 1 <= years <= MAX_YEARS):
             raise InvalidInput(f"a report window is 1 to {MAX_YEARS} years (or None: all), not {years!r}")
+        moment = datetime.now(UTC) if as_of is None else self.moment(as_of, end=True)  # refused before views move
         self.projections.report.catch_up()
-        moment = datetime.now(UTC) if as_of is None else self.moment(as_of, end=True)
         zone = self.profile(self.default_profile).timezone
         return build(self.tables, self.profiles, moment, business, years, window, zone)
 
@@ -111,10 +111,10 @@ class Queries(Engine):
         since, until), newest first."""
         if not isinstance(limit, int) or not 1 <= limit <= MAX_ROWS:
             raise InvalidInput(f"an audit limit is 1 to {MAX_ROWS:,} events, not {limit!r}")
-        self.projections.report.catch_up()
         for key in ("since", "until"):
             if filters.get(key) is not None:  # a bare date: since its start, until its end
                 filters[key] = self.moment(filters[key], end=key == "until")
+        self.projections.report.catch_up()
         return audit(self.tables, self.profiles, limit=limit, **filters)
 
     def references(self) -> list[str]:
@@ -127,10 +127,12 @@ class Queries(Engine):
         in any case and spacing)."""
         if not isinstance(limit, int) or not 1 <= limit <= MAX_ROWS:
             raise InvalidInput(f"a limit is 1 to {MAX_ROWS:,} complaints, not {limit!r}")
+        moment = self.moment(until)  # refused before a view moves
         self.projections.catch_up()
-        return [self.repository.get(i).reference for i in due(self.tables, self.moment(until), limit, business)]
+        return [self.repository.get(i).reference for i in due(self.tables, moment, limit, business)]
 
     def overdue(self, at: Moment, limit: int = 1000, business: str | None = None) -> list[Overdue]:
         """Complaints overdue at `at` (an expected window lapsed; they are still open), longest overdue first."""
+        moment = self.moment(at, end=True)  # refused before a view moves
         self.projections.report.catch_up()
-        return overdue(self.tables, self.moment(at, end=True), limit, business)
+        return overdue(self.tables, moment, limit, business)

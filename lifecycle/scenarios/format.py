@@ -7,7 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from ..domain.errors import LifecycleError
 from ..domain.profile import Profile, parse_time
@@ -87,8 +87,15 @@ class ComplaintSpec(Strict):
     desired_outcome: str | None = None
     events: list[EventSpec] = Field(default_factory=list)
     expect: Expectation | None = None
+    _line: int | None = PrivateAttr(None)
+    """Where the complaint starts in its file (set by `check`), for errors the engine raises on replay."""
 
     _moment = field_validator("filed", mode="before")(_moment)
+
+    @property
+    def line(self) -> int | None:
+        """The line the complaint starts on in its file, when read from one."""
+        return self._line
 
 
 class Scenario(Strict):
@@ -103,8 +110,14 @@ class Scenario(Strict):
     """Windows (days) and options of the profile changed for this file, e.g. `{second_response: always}`."""
     until: Moment | None = None
     complaints: list[ComplaintSpec] = Field(min_length=1)
+    _until_line: int | None = PrivateAttr(None)
 
     _moment = field_validator("until", mode="before")(_moment)
+
+    @property
+    def until_line(self) -> int | None:
+        """The line of `until` in the file (else the file's first), for an end the engine refuses."""
+        return self._until_line
 
     @property
     def profile_name(self) -> str:
@@ -148,7 +161,9 @@ def check(scenario: Scenario, path: Path, node: Any, profiles: Mapping[str, Prof
         raise ScenarioError(path, f"settings: {error}", line(node, ("settings",))) from None
     checker = _Checker(path, node, profile)
     seen: set[str] = set()
+    scenario._until_line = line(node, ("until",))
     for i, c in enumerate(scenario.complaints):
+        c._line = line(node, ("complaints", i))
         if c.id in seen:
             checker.fail(f"complaints.{i}.id: duplicate complaint id {c.id!r}", "complaints", i, "id")
         seen.add(c.id)

@@ -10,7 +10,7 @@ from typing import Any
 from ..application import HistoryEntry, Lifecycle
 from ..domain.calendar import iso_utc
 from ..domain.errors import LifecycleError
-from .format import ComplaintSpec, EventSpec, Scenario
+from .format import ComplaintSpec, EventSpec, Scenario, ScenarioError
 
 
 @dataclass
@@ -54,23 +54,46 @@ class FileResult:
 
 
 def replay(app: Lifecycle, scenario: Scenario, path: Path | str) -> FileResult:
-    """File every complaint and record every event in time order, advance the clock, check."""
-    profile = app.profile(scenario.profile_name)
+    """File every complaint and record every event in time order, advance the clock, check; all or nothing: a
+    file the engine refuses (a filing, its end) records nothing (it is rehearsed in memory first)."""
     taken = [c.id for c in scenario.complaints if app.exists(c.id)]
     if taken:
         raise LifecycleError(f"{path}: complaint {taken[0]!r} already exists in the store")
+    rehearse(app, scenario, path)
+    return _replay(app, scenario, path)
+
+
+def rehearse(app: Lifecycle, scenario: Scenario, path: Path | str) -> None:
+    """Replay the file in memory with `app`'s profiles: what the engine refuses raises ScenarioError (naming the
+    file, the line and the complaint) before anything is recorded in `app`'s store."""
+    scratch = Lifecycle("memory://", profiles=app.profiles, default_profile=app.default_profile, by=app.by)
+    scratch.run = app.run
+    try:
+        _replay(scratch, scenario, path)
+    finally:
+        scratch.close()
+
+
+def _replay(app: Lifecycle, scenario: Scenario, path: Path | str) -> FileResult:
+    """The replay itself; a refused filing or end raises ScenarioError (events refused are failures)."""
+    profile = app.profile(scenario.profile_name)
     actions: list[tuple[datetime, ComplaintSpec, EventSpec | None]] = []
     for c in scenario.complaints:
         actions.append((profile.instant(c.filed), c, None))
         actions.extend((profile.instant(e.at), c, e) for e in c.events)
     failures: dict[str, list[str]] = {c.id: [] for c in scenario.complaints}
     for at, c, e in sorted(actions, key=lambda action: action[0]):
-        if e is None:
-            app.file(c.business, c.type, at, c.id, scenario.profile_name, c.consumer, c.text, c.desired_outcome)
-        else:
+        if e is not None:
             failures[c.id].extend(_record(app, c.id, at, e))
-    references = [c.id for c in scenario.complaints]
-    app.advance(scenario.until, references=references)  # None: to the end of every window
+            continue
+        try:
+            app.file(c.business, c.type, at, c.id, scenario.profile_name, c.consumer, c.text, c.desired_outcome)
+        except LifecycleError as error:
+            raise ScenarioError(path, f"complaint {c.id!r}: {error}", c.line) from None
+    try:
+        app.advance(scenario.until, references=[c.id for c in scenario.complaints])  # None: every window's end
+    except LifecycleError as error:
+        raise ScenarioError(path, f"until: {error}", scenario.until_line) from None
     result = FileResult(str(path), scenario.name)
     for c in scenario.complaints:
         result.complaints.append(_check(app, c, failures[c.id]))

@@ -115,9 +115,13 @@ class Dates:
 def parse_date(text: str) -> date:
     """A date in any layout the exports use; anything else is refused."""
     value = text.strip()
+    parts = [part.strip() for part in value.split("/")]
+    if len(parts) == 3 and len(parts[0]) != 4 and parts[2].isdigit() and len(parts[2]) < 4:  # M/D/YY: 1916? 2016?
+        digits = ("a one-digit", "a two-digit", "a three-digit")[len(parts[2]) - 1]
+        raise InvalidInput(f"{text!r} has {digits} year: write the year with four digits")
     try:
         if "/" in value:
-            a, b, c = value.split("/")
+            a, b, c = parts
             return date(int(a), int(b), int(c)) if len(a) == 4 else date(int(c), int(a), int(b))
         return date.fromisoformat(value)
     except ValueError:
@@ -175,7 +179,8 @@ def read(
             start, line = line, reader.line_num + 1
             quirks: tuple[str, ...] = ()
             if len(fields) > width:
-                yield BadRow(str(path), start, f"{len(fields)} fields where the header has {width}")
+                spans = f" (one record over lines {start}-{line - 1}: a quote left open?)" if line - 1 > start else ""
+                yield BadRow(str(path), start, f"{len(fields)} fields where the header has {width}{spans}")
                 continue
             if len(fields) < width:
                 missing = ", ".join(repr(name) for name in header[len(fields) :])
