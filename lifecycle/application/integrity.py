@@ -98,6 +98,11 @@ class Integrity(Engine):
         verdict.findings += [describe(f, self._name(f)) for f in found]
         verdict.first_bad = found[0].position if found else (1 if verdict.findings else None)
         verdict.anchors_held = [s for s in result.held if not any(a.source == s and p for a, p in signature)]
+        if result.links == 0 and found:
+            verdict.notes.append(
+                "no event of this store is linked: every link was deleted, or the store was written by lifecycle 0.2 "
+                "or earlier, whose chain was a view (its events cannot be vouched for now)"
+            )
         if verdict.key == UNKEYED:
             verdict.notes.append(
                 "the chain is not keyed: a rewrite is caught only against an anchor kept outside the store "
