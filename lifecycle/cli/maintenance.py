@@ -28,6 +28,7 @@ def rebuild(view: str, as_json: bool, db: str) -> None:
     """
     counts: dict[str, int] = {}
     with engine(db) as app:
+        app.tables.writable()  # a read-only store: refused before any progress bar
         total = app.recorder.max_notification_id() or 0
         for name, projector in app.projections.by_name().items():
             if view != name and (view != "all" or name == "chain"):
