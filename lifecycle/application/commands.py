@@ -29,6 +29,11 @@ def clock(complaint: Complaint, profile: Profile, moment: datetime, who: Who) ->
 class Commands(Engine):
     """Every way a complaint changes; each one loads, acts and saves, and a refused one records nothing."""
 
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        """Refuse on a read-only store before anything is written (ReadOnlyStore), else the engine's save."""
+        self.tables.writable()
+        return super().save(*objs, **kwargs)
+
     def file(
         self,
         business: str,
@@ -116,6 +121,8 @@ class Commands(Engine):
         """What `advance` records (or, with `dry_run`, would record), counted by event."""
         if to is None and references is None:
             raise InvalidInput("advance needs a time to advance to")
+        if not dry_run:
+            self.tables.writable()  # refused on a read-only store even when nothing lapses
         moment, who = FOREVER if to is None else self.moment(to), self.who(by, "advance")
         if dry_run:
             return self.lapsing(moment, references)
@@ -162,7 +169,9 @@ class Commands(Engine):
         return [reference_of(self.tables, i) or i for i in self.keys.held(str(consumer))]
 
     def _erasing(self, reference: str | None, consumer: str | None) -> str | None:
-        """Refuse an erasure that names not exactly one known complaint or one consumer; the complaint's id."""
+        """Refuse an erasure that names not exactly one known complaint or one consumer, or on a read-only store;
+        the complaint's id."""
+        self.tables.writable()
         if (reference is None) == (consumer is None):
             raise InvalidInput("erase one complaint (reference) or one consumer, not both or neither")
         if reference is None:

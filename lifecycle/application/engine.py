@@ -61,7 +61,7 @@ class Engine(Application[UUID]):
         """What the clock's steps are recorded by: the command line that ran (default: the method called)."""
         self.stores = Stores(db, create=create)
         self.database, self.tables, self.keys = self.stores.database, self.stores.tables, self.stores.keys
-        super().__init__(env=self.database.env)
+        super().__init__(env=self.stores.env)
         self.profiles = dict(profiles or available())
         if default_profile not in self.profiles:
             raise InvalidInput(f"unknown profile {default_profile!r}")

@@ -13,7 +13,7 @@ from typing import Any
 from ..domain.errors import InvalidInput
 from ..stores import anchors
 from ..stores.anchors import Anchor
-from ..stores.links import UNKEYED, chain_key, fingerprint, key_mismatch, read_links, stored_fingerprint
+from ..stores.links import chain_key, fingerprint, key_mismatch, read_links, stored_fingerprint
 from ..stores.stored import Record
 from ..views.chain import Finding, Scan, anchor_findings, checkpoints, describe, scan
 from ..views.integrity import KeyCheck, ViewCheck
@@ -76,6 +76,8 @@ class Integrity(Engine):
             verdict.first_bad = 1
             return verdict
         views, keys = ViewCheck(), KeyCheck(self.keys)
+        if self._views_behind():
+            views.stopped = "views not compared: the store is read-only and its views are behind the log"
 
         def take(record: Record) -> None:
             views.take(record)
@@ -88,6 +90,16 @@ class Integrity(Engine):
         verdict.notes += [views.stopped] if views.stopped else []
         self._conclude(verdict, result, derived, signature)
         return verdict
+
+    def _views_behind(self) -> bool:
+        """True on a read-only store whose views have not taken in every event (they cannot catch up)."""
+        if not self.tables.read_only:
+            return False
+        last = self.recorder.max_notification_id() or 0
+        try:
+            return any(p.position() < last for p in self.projections.by_name().values())
+        except (IndexError, LookupError):  # a view never made in this store
+            return True
 
     def _conclude(
         self, verdict: Verdict, result: Scan, derived: list[Finding], signature: list[tuple[Anchor, str | None]]
@@ -102,11 +114,6 @@ class Integrity(Engine):
             verdict.notes.append(
                 "no event of this store is linked: every link was deleted, or the store was written by lifecycle 0.2 "
                 "or earlier, whose chain was a view (its events cannot be vouched for now)"
-            )
-        if verdict.key == UNKEYED:
-            verdict.notes.append(
-                "the chain is not keyed: a rewrite is caught only against an anchor kept outside the store "
-                "(lifecycle anchor), or with LIFECYCLE_CHAIN_KEY set from the start"
             )
 
     def _name(self, finding: Finding) -> Any:

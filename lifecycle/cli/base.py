@@ -122,6 +122,7 @@ def engine(db: str, create: bool = False, by: str | None = None) -> Iterator[Lif
     except (sqlite3.Error, psycopg.Error, PersistenceError, OSError) as error:  # cannot be reached or read
         fail(f"cannot open database {db}: {error}")
     app.run = command_line()
+    app.tables.warn = lambda message: click.echo(f"warning: {message}", err=True)
     try:
         yield app
     except LifecycleError as error:

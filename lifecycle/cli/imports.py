@@ -61,6 +61,7 @@ def import_cfpb(
         fail(str(error))
     total = sum(path.stat().st_size for path in paths)
     with engine(db, create=True, by=by) as app:
+        app.tables.writable()  # a read-only store: refused before the progress bar
         chosen = app.profile(app.use(profile))
         if day is not None:
             app.at(chosen, day)  # a plausible day, or refused before anything is recorded

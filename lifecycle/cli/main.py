@@ -118,6 +118,7 @@ Environment:
   LIFECYCLE_USER      who records events (default: the OS user)
   LIFECYCLE_PROFILES  extra profile files or folders of them, ':'-separated
   LIFECYCLE_CHAIN_KEY the hash chain's HMAC key (set it from a store's start)
+  LIFECYCLE_READ_ONLY 1: open the store read-only (commands that record exit 2)
   {DEBUG}     1: let an internal failure raise, with its traceback
 
 \b

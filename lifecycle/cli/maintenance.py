@@ -30,6 +30,7 @@ def rebuild(view: str, as_json: bool, db: str) -> None:
     """
     counts: dict[str, int] = {}
     with engine(db) as app:
+        app.tables.writable()  # a read-only store: refused before any progress bar
         total = app.recorder.max_notification_id() or 0
         for name, projector in app.projections.by_name().items():
             if view not in (name, "all"):
@@ -68,8 +69,11 @@ def verify(anchor_files: tuple[Path, ...], public_key: Path | None, as_json: boo
         for note in verdict.notes:
             click.echo(f"note: {note}", err=True)
         if verdict.intact:
-            held = f"; {len(verdict.anchors_held)} anchor(s) hold" if anchor_files else ""
-            click.echo(f"{verdict.links} links verified up to position {verdict.head}{held}; the store is intact")
+            held = f", {len(verdict.anchors_held)} anchor(s) hold" if anchor_files else ""
+            keyed = "keyed chain" if verdict.key != "none" else "chain not keyed"
+            click.echo(
+                f"{verdict.links} links verified up to position {verdict.head} ({keyed}{held}); the store is intact"
+            )
         else:
             click.echo(f"BROKEN at position {verdict.first_bad}: {verdict.findings[0]}", err=True)
             for more in verdict.findings[1:]:

@@ -33,6 +33,17 @@ class Stores:
         self.keys = KeyStore(self.tables)
         self.sequence = ReferenceSequence(self.tables)
 
+    @property
+    def read_only(self) -> str:
+        """Why the store is read-only ("" when writable): asked for, a file or folder that cannot be written, or
+        a PostgreSQL session that cannot write."""
+        return self.tables.read_only
+
+    @property
+    def env(self) -> dict[str, str]:
+        """eventsourcing's settings for this store: on a read-only store, no table is created."""
+        return {**self.database.env, **({"CREATE_TABLE": "false"} if self.read_only else {})}
+
     @staticmethod
     def register(transcoder: JSONTranscoder) -> None:
         """The transcodings of the values events carry that JSON does not know."""

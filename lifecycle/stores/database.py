@@ -6,7 +6,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlparse
+from urllib.parse import parse_qs, quote, unquote, urlparse
 
 from ..domain.errors import InvalidInput
 from ..domain.redaction import SECRETS, masked
@@ -28,6 +28,8 @@ class Database:
     settings: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     shown: str = ""
     """How messages name the database: its URL, the password masked."""
+    read_only: str = ""
+    """Why the store is opened read-only (asked for, or a file or folder that cannot be written); "" when not."""
 
     @property
     def env(self) -> dict[str, str]:
@@ -50,16 +52,52 @@ def resolve(url: str | None = None) -> Database:
         raise InvalidInput(
             f"unsupported database URL {masked(url)!r}: use a file path, sqlite:///, postgresql:// or memory://"
         )
-    return Database(
-        "sqlite",
-        path=str(Path(path)),
-        settings=(
-            ("PERSISTENCE_MODULE", "eventsourcing.sqlite"),
-            ("SQLITE_DBNAME", str(Path(path))),
-            ("SQLITE_LOCK_TIMEOUT", "30"),
-            ("APPLICATION_RECORDER_TOPIC", f"{LINKED}:LinkedSQLiteRecorder"),
-        ),
+    asked = path.endswith(READ_ONLY_QUERY)
+    path = path.removesuffix(READ_ONLY_QUERY)
+    read_only = f"{READ_ONLY_QUERY} in its URL" if asked else asked_read_only() or unwritable(Path(path))
+    name = read_only_uri(Path(path)) if read_only else str(Path(path))
+    settings = (
+        ("PERSISTENCE_MODULE", "eventsourcing.sqlite"),
+        ("SQLITE_DBNAME", name),
+        ("SQLITE_LOCK_TIMEOUT", "30"),
+        ("APPLICATION_RECORDER_TOPIC", f"{LINKED}:LinkedSQLiteRecorder"),
     )
+    return Database("sqlite", str(Path(path)), settings=settings + _no_tables(read_only), read_only=read_only)
+
+
+READ_ONLY_QUERY = "?mode=ro"
+"""What a SQLite path or URL ends with to open the store read-only (as SQLite's own URI parameter)."""
+
+
+def asked_read_only() -> str:
+    """Why LIFECYCLE_READ_ONLY asks for read-only ("" when it is unset, empty, 0, false, no or off)."""
+    value = os.environ.get("LIFECYCLE_READ_ONLY", "").strip().lower()
+    return "" if value in ("", "0", "false", "no", "off") else "LIFECYCLE_READ_ONLY is set"
+
+
+def unwritable(path: Path) -> str:
+    """Why an existing SQLite store cannot be written by this process ("" when it can, or does not exist)."""
+    if not path.is_file():
+        return ""
+    if not os.access(path, os.W_OK):
+        return f"{path} is not writable"
+    folder = path.parent if str(path.parent) else Path(".")
+    return "" if os.access(folder, os.W_OK) else f"its folder {folder} is not writable"
+
+
+def read_only_uri(path: Path) -> str:
+    """SQLite's URI for reading `path` without writing: mode=ro; immutable when no write-ahead log can be made
+    or read beside it (a folder that cannot be written and no -wal file), so SQLite needs none."""
+    uri = f"file:{quote(str(path.absolute()))}?mode=ro"
+    folder = path.absolute().parent
+    if not os.access(folder, os.W_OK) and not Path(f"{path}-wal").exists():
+        uri += "&immutable=1"
+    return uri
+
+
+def _no_tables(read_only: str) -> tuple[tuple[str, str], ...]:
+    """eventsourcing's setting that creates no table (a read-only store runs no DDL)."""
+    return (("CREATE_TABLE", "false"),) if read_only else ()
 
 
 def _postgres(url: str) -> Database:
@@ -86,7 +124,9 @@ def _postgres(url: str) -> Database:
     keys = {"host": "HOST", "port": "PORT", "dbname": "DBNAME", "user": "USER", "password": "PASSWORD"}
     conninfo = " ".join(f"{key}={quoted(settings[f'POSTGRES_{name}'])}" for key, name in keys.items())
     shown = masked(url.split("?", 1)[0])
-    return Database("postgres", conninfo=conninfo, schema=schema, settings=tuple(settings.items()), shown=shown)
+    read_only = "mode=ro in its URL" if parse_qs(parts.query).get("mode") == ["ro"] else asked_read_only()
+    items = tuple(settings.items()) + _no_tables(read_only)
+    return Database("postgres", conninfo=conninfo, schema=schema, settings=items, shown=shown, read_only=read_only)
 
 
 def quoted(value: str) -> str:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+import warnings
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol
 
+from ..domain.errors import InvalidInput
 from .database import Database
 from .stored import SQLITE_LOG
 
@@ -35,12 +37,31 @@ class ViewStore:
         self.events_table = SQLITE_LOG if database.kind == "sqlite" else ""
         """eventsourcing's SQLite table of the notification log (its row ids are the notification ids)."""
         self._connection: Any = None
+        self.read_only = database.read_only
+        """Why the store is read-only ("" when writable): no DDL, no write; views are read as they are."""
+        self.warn: Callable[[str], None] = _warn
+        """Where a warning goes (the command line prints it on stderr); each is given once."""
+        self.warned: set[str] = set()
 
     def connection(self) -> Any:
         """One connection for this store, opened on first use."""
         if self._connection is None:
             self._connection = self._connect()
+            if self.dialect == "postgres" and not self.read_only:
+                self.read_only = postgres_read_only(self._connection, self.database.schema)
         return self._connection
+
+    def writable(self) -> None:
+        """Refuse, before anything is written, to record on a read-only store."""
+        if self.read_only:
+            where = self.database.path or self.database.shown or "memory://"
+            raise ReadOnlyStore(f"the store {where} is read-only ({self.read_only}): nothing recorded")
+
+    def warn_once(self, key: str, message: str) -> None:
+        """A warning, given once per `key` in this process."""
+        if key not in self.warned:
+            self.warned.add(key)
+            self.warn(message)
 
     def _connect(self) -> Any:
         if self.database.kind == "postgres":
@@ -57,8 +78,10 @@ class ViewStore:
             pg.commit()
             return pg
         path = ":memory:" if self.database.kind == "memory" else self.database.path
-        conn: Any = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
-        if path != ":memory:":
+        if self.read_only and self.database.kind == "sqlite":  # SQLite's own read-only mode: binds root too
+            path = self.database.env["SQLITE_DBNAME"]
+        conn: Any = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False, uri=True)
+        if path != ":memory:" and not self.read_only:
             conn.execute("PRAGMA journal_mode=WAL")
             # Views commit their rows and their position together; NORMAL keeps that atomic in WAL mode.
             conn.execute("PRAGMA synchronous=NORMAL")
@@ -74,9 +97,12 @@ class ViewStore:
         return bool(found and found[0][0])
 
     @contextmanager
-    def transaction(self) -> Iterator[Cursor]:
-        """A write transaction: everything in it commits together or not at all."""
+    def transaction(self, write: bool = True) -> Iterator[Cursor]:
+        """A write transaction: everything in it commits together or not at all (refused on a read-only store;
+        `write=False`: a transaction that only reads)."""
         conn = self.connection()
+        if write:
+            self.writable()
         if self.dialect == "postgres":
             with conn.transaction(), conn.cursor() as cursor:
                 yield _Placeholders(cursor)
@@ -91,7 +117,7 @@ class ViewStore:
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         """Rows of a read-only statement."""
-        with self.transaction() as cursor:
+        with self.transaction(write=False) as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
 
@@ -100,6 +126,30 @@ class ViewStore:
         if self._connection is not None:
             self._connection.close()
             self._connection = None
+
+
+class ReadOnlyStore(InvalidInput):
+    """A command that records, on a store opened read-only: refused before anything is written."""
+
+
+def _warn(message: str) -> None:
+    warnings.warn(message, stacklevel=3)
+
+
+def postgres_read_only(connection: Any, schema: str) -> str:
+    """Why a PostgreSQL store is read-only for this session ("" when it is not): a read-only transaction by
+    default (a role's or database's setting, a standby), or no right to insert into its events."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT current_setting('transaction_read_only'), pg_is_in_recovery(), "
+            "CASE WHEN to_regclass(%s) IS NULL THEN true ELSE has_table_privilege(to_regclass(%s), 'INSERT') END",
+            (f'"{schema}".lifecycle_events',) * 2,
+        )
+        setting, standby, insert = cur.fetchone()
+    connection.commit()
+    if setting == "on" or standby:
+        return "a standby server" if standby else "default_transaction_read_only is on"
+    return "" if insert else "this role cannot insert into its events"
 
 
 class _Placeholders:

@@ -62,6 +62,8 @@ class Projector:
 
     def __init__(self, app: Application[Any], store: ViewStore, view: View, batch_size: int = 10_000) -> None:
         self.app, self.store, self.view, self.batch_size = app, store, view, batch_size
+        if store.read_only:
+            return  # read as it is: no DDL, no catching up (see catch_up)
         with store.transaction() as cursor:
             cursor.execute(POSITIONS)
             cursor.execute("SELECT schema FROM lifecycle_positions WHERE view = ?", (view.name,))
@@ -79,7 +81,11 @@ class Projector:
         return int(rows[0][0])
 
     def catch_up(self, progress: Callable[[int], None] | None = None) -> int:
-        """Apply every notification recorded since the view's position; returns how many."""
+        """Apply every notification recorded since the view's position; returns how many (none on a read-only
+        store: the view answers as it is, and a warning says once how far it is behind the log)."""
+        if self.store.read_only:
+            self._behind()
+            return 0
         with _no_cycle_collection():
             return self._catch_up(progress)
 
@@ -118,6 +124,18 @@ class Projector:
             done += count
             if progress:
                 progress(count)
+
+    def _behind(self) -> None:
+        """On a read-only store: warn once when the view has not taken in every recorded event."""
+        last = self.app.recorder.max_notification_id() or 0
+        rows = self.store.query("SELECT position, schema FROM lifecycle_positions WHERE view = ?", (self.view.name,))
+        position = int(rows[0][0]) if rows and rows[0][1] == self.view.schema else 0
+        if position < last:
+            self.store.warn_once(
+                self.view.name,
+                f"the store is read-only and its {self.view.name} view has taken in {position} of {last} recorded "
+                "events: it answers as of then (a command that records, on a writable store, brings it up to date)",
+            )
 
     def read(self, position: int) -> list[Record]:
         """The next batch of the notification log after `position`."""

@@ -76,6 +76,7 @@ class Importer:
     """Imports CFPB exports into a Lifecycle application."""
 
     def __init__(self, app: Lifecycle, batch_size: int = BATCH, profile: Profile = CFPB) -> None:
+        app.tables.writable()
         missing = sorted(set(CFPB.rules.events) - set(profile.rules.events))
         if missing:
             raise InvalidInput(f"profile {profile.name} cannot take CFPB exports: it has no event {', '.join(missing)}")
