@@ -38,6 +38,8 @@ class KeyStore:
     def __init__(self, store: ViewStore) -> None:
         self.store = store
         self._cache: dict[str, bytes | None] | None = None
+        if not store.creating:  # the table exists (PostgreSQL checked on connecting): no DDL, no lock
+            return
         with store.transaction() as cursor:
             blob = "BLOB" if store.dialect == "sqlite" else "BYTEA"
             cursor.execute(

@@ -10,6 +10,8 @@ class ReferenceSequence:
 
     def __init__(self, store: ViewStore, prefix: str = "C") -> None:
         self.store, self.prefix = store, prefix
+        if not store.creating:  # the table exists (PostgreSQL checked on connecting): no DDL, no lock
+            return
         with store.transaction() as cursor:
             cursor.execute(
                 "CREATE TABLE IF NOT EXISTS lifecycle_sequences (name TEXT PRIMARY KEY, last BIGINT NOT NULL)"

@@ -9,12 +9,13 @@ Everything else in the project asks this module, so the shape is written down on
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import IntegrityError, StoredEvent
 from orjson import dumps, loads
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -208,12 +209,17 @@ class EventTable:
         return found
 
     def insert(self, rows: list[tuple[str, int, str, bytes]]) -> None:
-        """Insert (complaint id in hex, version, topic, state) rows in one transaction."""
+        """Insert (complaint id in hex, version, topic, state) rows in one transaction; a row another writer
+        recorded meanwhile raises eventsourcing's IntegrityError (a RecordConflictError) and inserts none."""
         if self.sqlite:
-            with self.store.transaction() as cursor:
-                cursor.executemany(
-                    f"INSERT INTO {self.table} (originator_id, originator_version, topic, state) VALUES (?, ?, ?, ?)",
-                    rows,
-                )
+            try:
+                with self.store.transaction() as cursor:
+                    cursor.executemany(
+                        f"INSERT INTO {self.table} (originator_id, originator_version, topic, state) "
+                        "VALUES (?, ?, ?, ?)",
+                        rows,
+                    )
+            except sqlite3.IntegrityError as error:  # a version another writer recorded: as eventsourcing says it
+                raise IntegrityError(str(error)) from error
             return
         self.recorder.insert_events([StoredEvent(UUID(i), v, t, s) for i, v, t, s in rows])
