@@ -1,4 +1,5 @@
-"""Commands started together, on the real CLI and the real servers: tables made once, losers retried, exit 4."""
+"""Commands started together, on the real CLI and the real servers: tables made once, losers retried, exit 4;
+and the planner's statistics refreshed after bulk writes."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from lifecycle.cli.base import BUSY, locked
 from lifecycle.cli.main import BUSY as EPILOG_BUSY
 from lifecycle.importers.cfpb.importer import import_files
 from lifecycle.stores.schema import LOCK_SPACE
+from lifecycle.stores.view_store import ANALYZE_AFTER
 
 from ..conftest import POSTGRES
 
@@ -35,10 +37,10 @@ def start(*args: str) -> subprocess.Popen[str]:
 
 
 def small_export(tmp_path: Path, rows: int = 120) -> Path:
-    """The first `rows` rows of a bundled CFPB export, as a file of its own."""
+    """The first `rows` rows of a bundled CFPB export, as a file of its own (named by `rows`)."""
     with (DATA / "cfpb-2013-2017.csv").open(newline="", encoding="utf-8") as source:
         lines = list(csv.reader(source))[: rows + 1]
-    path = tmp_path / "small.csv"
+    path = tmp_path / f"first-{rows}.csv"
     with path.open("w", newline="", encoding="utf-8") as out:
         csv.writer(out).writerows(lines)
     return path
@@ -205,3 +207,29 @@ def test_a_database_that_stays_locked_is_busy_and_other_failures_are_not(
     assert [locked(e) for e in (sqlite_locked.value, postgres_locked.value, wrapped)] == [True, True, True]
     assert not locked(not_locked.value)
     assert BUSY == EPILOG_BUSY == 4  # the epilog's number is the one the commands exit with
+
+
+def test_a_bulk_import_leaves_fresh_planner_statistics_and_a_small_one_does_not(
+    tmp_path: Path, fresh_schemas: list[str]
+) -> None:
+    db = fresh(fresh_schemas)
+
+    def import_rows(rows: int) -> int:
+        done = subprocess.run([*CLI, "import", "cfpb", str(small_export(tmp_path, rows)), "--json", "--db", db],
+                              capture_output=True, text=True, check=True)  # fmt: skip
+        return int(json.loads(done.stdout)["events"])
+
+    def estimated() -> dict[str, float]:
+        with psycopg.connect(POSTGRES) as conn:
+            rows = conn.execute(
+                "SELECT relname, reltuples FROM pg_class JOIN pg_namespace n ON n.oid = relnamespace "
+                "WHERE nspname = %s AND relname IN ('lifecycle_events', 'report_steps')",
+                (fresh_schemas[-1],),
+            ).fetchall()
+        return dict(rows)
+
+    assert import_rows(100) < ANALYZE_AFTER
+    assert all(tuples <= 0 for tuples in estimated().values())  # never analyzed: the planner guesses
+    assert import_rows(1000) >= ANALYZE_AFTER
+    events = recorded(db)
+    assert estimated() == {"lifecycle_events": events, "report_steps": events}  # ANALYZE counted them

@@ -188,7 +188,8 @@ class Importer:
             for p in new:
                 self._flag(path, p, result)
             return
-        raise busy(path, new)
+        if new:  # (the last try may have found every one of them recorded by the other writer)
+            raise busy(path, new)
 
     @staticmethod
     def _flag(path: Path, p: Prepared, result: ImportResult, notes: Sequence[str] = ()) -> None:
