@@ -143,6 +143,7 @@ class Commands(Engine):
                 for complaint in complaints:
                     recorded += self.change(complaint.reference, lambda c, p: clock(c, p, moment, who))
             index.catch_up()
+        self.tables.analyze(sum(recorded.values()), self.recorder.max_notification_id() or 0)
         return recorded
 
     def lapsing(self, moment: datetime, references: Sequence[str] | None = None) -> Counter[str]:

@@ -21,13 +21,15 @@ from ..profiles import available, is_file
 from ..profiles.files import load
 from ..stores import Stores
 from ..views import Projections
+from .retry import ATTEMPTS, attempts
 
 Moment = datetime | date | str
-RETRIES = 5
+RETRIES = ATTEMPTS
 
 
 class ConcurrentChange(LifecycleError):
-    """Another writer kept changing the complaint; the command was not recorded."""
+    """Another writer kept changing the complaint(s) through every retry; the last step was not recorded (the CLI
+    exits 4, busy: running the command again is the remedy, not changing its input)."""
 
 
 def principal(by: str | None) -> str:
@@ -59,14 +61,20 @@ class Engine(Application[UUID]):
         self.by = principal(by)
         self.run: str | None = None
         """What the clock's steps are recorded by: the command line that ran (default: the method called)."""
-        self.stores = Stores(db, create=create)
+        self.stores = Stores(db, create=create)  # on PostgreSQL, holds the schema lock when a table is missing
         self.database, self.tables, self.keys = self.stores.database, self.stores.tables, self.stores.keys
-        super().__init__(env=self.stores.env)
-        self.profiles = dict(profiles or available())
-        if default_profile not in self.profiles:
-            raise InvalidInput(f"unknown profile {default_profile!r}")
-        self.default_profile = default_profile
-        self.projections = Projections(self, self.tables)
+        try:
+            # eventsourcing's tables exist unless this start makes tables: then it runs no DDL
+            super().__init__(env={**self.stores.env, **({} if self.tables.creating else {"CREATE_TABLE": "no"})})
+            self.profiles = dict(profiles or available())
+            if default_profile not in self.profiles:
+                raise InvalidInput(f"unknown profile {default_profile!r}")
+            self.default_profile = default_profile
+            self.projections = Projections(self, self.tables)
+        except BaseException:
+            self.stores.close()  # the connection, and with it the schema lock
+            raise
+        self.tables.created()
 
     def construct_mapper(self) -> Mapper[UUID]:
         """A mapper that seals personal data under the complaint's key."""
@@ -128,8 +136,8 @@ class Engine(Application[UUID]):
         return bool(self.recorder.select_events(Complaint.create_id(reference), limit=1))
 
     def change(self, reference: str, act: Callable[[Complaint, Profile], Any]) -> Any:
-        """Load, act, save; on a version conflict load again and retry."""
-        for _ in range(RETRIES):
+        """Load, act, save; on a version conflict pause (see retry.py), load again and retry."""
+        for _ in attempts(RETRIES):
             with self.keys.cached():
                 complaint = self.get(reference)
                 result = act(complaint, self.profile(complaint.profile))
@@ -138,4 +146,4 @@ class Engine(Application[UUID]):
                     return result
                 except RecordConflictError:
                     continue
-        raise ConcurrentChange(f"complaint {reference}: changed by another writer {RETRIES} times; not recorded")
+        raise ConcurrentChange(f"complaint {reference}: changed by another writer at every try; not recorded")

@@ -13,14 +13,18 @@ from typing import Any, NoReturn
 import click
 import psycopg
 from eventsourcing.persistence import PersistenceError
+from psycopg.errors import DeadlockDetected, LockNotAvailable, SerializationFailure
 
-from ..application import Lifecycle
+from ..application import ConcurrentChange, Lifecycle
 from ..domain.errors import LifecycleError
 from ..domain.redaction import masked
 from ..stores.database import resolve
 
 PARTIAL, BAD_INPUT, FAILURE = 1, 2, 3
 """Exit codes besides 0: done in part, bad input (nothing recorded), the database or an internal failure."""
+BUSY = 4
+"""Exit code: other writers kept winning through every retry (or held a lock too long); run the command again."""
+RUN_AGAIN = "nothing of the last step recorded; run the command again"
 db_option = click.option(
     "--db",
     envvar="LIFECYCLE_DB",
@@ -109,10 +113,23 @@ def command_line() -> str:
     return masked(" ".join(words))[:200]
 
 
+def locked(error: BaseException) -> bool:
+    """True for a database that stayed busy: SQLite locked past its timeout, a PostgreSQL lock or serialisation
+    that gave up (the error itself, or what eventsourcing wrapped)."""
+    found: BaseException | None = error
+    while found is not None:
+        if isinstance(found, sqlite3.OperationalError) and ("locked" in str(found) or "busy" in str(found)):
+            return True
+        if isinstance(found, (LockNotAvailable, DeadlockDetected, SerializationFailure)):
+            return True
+        found = found.__cause__
+    return False
+
+
 @contextmanager
 def engine(db: str, create: bool = False, by: str | None = None) -> Iterator[Lifecycle]:
     """An application on `db` (opened, not created, unless `create`); bad input becomes a one-line error (exit
-    2), a database failure one line with exit 3."""
+    2), a database failure one line with exit 3, other writers winning through every retry exit 4 (busy)."""
     try:
         path = resolve(db).path if create else ""
         fresh = path if path and not Path(path).exists() else ""
@@ -120,11 +137,15 @@ def engine(db: str, create: bool = False, by: str | None = None) -> Iterator[Lif
     except LifecycleError as error:
         fail(str(error))
     except (sqlite3.Error, psycopg.Error, PersistenceError, OSError) as error:  # cannot be reached or read
+        if locked(error):
+            fail(f"busy: database {db}: {error}; {RUN_AGAIN}", BUSY)
         fail(f"cannot open database {db}: {error}")
     app.run = command_line()
     app.tables.warn = lambda message: click.echo(f"warning: {message}", err=True)
     try:
         yield app
+    except ConcurrentChange as error:
+        fail(f"busy: {error}; run the command again", BUSY)
     except LifecycleError as error:
         empty = fresh and not app.recorder.max_notification_id()
         app.close()
@@ -133,6 +154,8 @@ def engine(db: str, create: bool = False, by: str | None = None) -> Iterator[Lif
                 Path(f"{fresh}{suffix}").unlink(missing_ok=True)
         fail(str(error))
     except (sqlite3.Error, psycopg.Error, PersistenceError) as error:
+        if locked(error):
+            fail(f"busy: database {db}: {error}; {RUN_AGAIN}", BUSY)
         fail(f"database {db}: {error}", FAILURE)
     finally:
         app.close()

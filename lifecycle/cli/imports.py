@@ -47,7 +47,8 @@ def import_cfpb(
     received day, a short row, an 'Untimely response' marked timely, a dispute the rules cannot take) are
     listed on stderr as FILE:LINE: warning: ...; rows that cannot be imported as FILE:LINE: reason.
     Exit 0 when every row imported (warnings or not), 1 when some were refused, 2 when a file is not an
-    export at all, not text (a file neither UTF-8 nor cp1252) or the date is not one (then nothing is recorded).
+    export at all, not text (a file neither UTF-8 nor cp1252) or the date is not one (then nothing is recorded),
+    4 when other writers kept recording the same complaints through every retry (import again for the rest).
     Every event is recorded by --by, via this command line.
 
     \b

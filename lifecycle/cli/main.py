@@ -100,6 +100,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 """Every command: name -> (module, attribute, the first line of its help); tests/cli/test_startup.py keeps it true."""
 
 INTERNAL_FAILURE, INTERRUPTED = 3, 130
+BUSY = 4  # the same as cli/base.py's, which this module does not import: start-up stays light
 DEBUG = "LIFECYCLE_DEBUG"
 
 EPILOG = f"""\b
@@ -110,6 +111,9 @@ Exit codes:
   2    bad input: nothing recorded
   {INTERNAL_FAILURE}    the database, or an internal failure (one line on stderr;
        {DEBUG}=1 shows the traceback)
+  {BUSY}    busy: other writers kept changing the same complaints (or
+       held a lock) through every retry; nothing of the last step
+       recorded: run the command again
   {INTERRUPTED}  interrupted
 
 \b

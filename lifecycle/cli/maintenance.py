@@ -38,6 +38,7 @@ def rebuild(view: str, as_json: bool, db: str) -> None:
             with click.progressbar(length=total, label=f"rebuilding {name}", file=sys.stderr, show_pos=True) as bar:
                 counts[name] = projector.rebuild(progress=bar.update)
             click.echo(f"{name}: {counts[name]} events", err=True)
+        app.tables.analyze(sum(counts.values()), total)  # the planner's statistics of the rebuilt tables
     if as_json:
         print_json({"views": counts})
 

@@ -38,8 +38,8 @@ class KeyStore:
     def __init__(self, store: ViewStore) -> None:
         self.store = store
         self._cache: dict[str, bytes | None] | None = None
-        if store.read_only:
-            return  # no DDL on a read-only store: its keys are read as they are
+        if store.read_only or not store.creating:  # read-only, or the table exists (checked on connecting)
+            return
         with store.transaction() as cursor:
             blob = "BLOB" if store.dialect == "sqlite" else "BYTEA"
             cursor.execute(

@@ -10,8 +10,8 @@ class ReferenceSequence:
 
     def __init__(self, store: ViewStore, prefix: str = "C") -> None:
         self.store, self.prefix = store, prefix
-        if store.read_only:
-            return  # no DDL on a read-only store (nothing is filed there)
+        if store.read_only or not store.creating:  # read-only, or the table exists (checked on connecting)
+            return
         with store.transaction() as cursor:
             cursor.execute(
                 "CREATE TABLE IF NOT EXISTS lifecycle_sequences (name TEXT PRIMARY KEY, last BIGINT NOT NULL)"

@@ -9,12 +9,13 @@ Everything else in the project asks this module, so the shape is written down on
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import IntegrityError, StoredEvent
 from orjson import dumps, loads
 
 from .links import Linker, Row
@@ -218,15 +219,20 @@ class EventTable:
         return found
 
     def insert(self, rows: list[tuple[str, int, str, bytes]]) -> None:
-        """Insert (complaint id in hex, version, topic, state) rows in one transaction."""
+        """Insert (complaint id in hex, version, topic, state) rows in one transaction, linked into the hash chain;
+        a row another writer recorded meanwhile raises eventsourcing's IntegrityError and inserts none."""
         if self.sqlite:  # rowids (notification ids) follow the largest: the chain's positions are known
-            with self.store.transaction() as cursor:
-                cursor.execute(f"SELECT COALESCE(MAX(rowid), 0) FROM {self.table}")
-                after = int(cursor.fetchone()[0])
-                cursor.executemany(
-                    f"INSERT INTO {self.table} (originator_id, originator_version, topic, state) VALUES (?, ?, ?, ?)",
-                    rows,
-                )
-                self.linker.link(cursor, [Row(after + n, *row) for n, row in enumerate(rows, start=1)])
+            try:
+                with self.store.transaction() as cursor:
+                    cursor.execute(f"SELECT COALESCE(MAX(rowid), 0) FROM {self.table}")
+                    after = int(cursor.fetchone()[0])
+                    cursor.executemany(
+                        f"INSERT INTO {self.table} (originator_id, originator_version, topic, state) "
+                        "VALUES (?, ?, ?, ?)",
+                        rows,
+                    )
+                    self.linker.link(cursor, [Row(after + n, *row) for n, row in enumerate(rows, start=1)])
+            except sqlite3.IntegrityError as error:  # a version another writer recorded: as eventsourcing says it
+                raise IntegrityError(str(error)) from error
             return
         self.recorder.insert_events([StoredEvent(UUID(i), v, t, s) for i, v, t, s in rows])

@@ -10,7 +10,11 @@ from typing import Any, Protocol
 
 from ..domain.errors import InvalidInput
 from .database import Database
+from .schema import SchemaLock
 from .stored import SQLITE_LOG
+
+ANALYZE_AFTER = 1_000
+"""Rows a bulk write adds before the planner's statistics are refreshed after it (see ViewStore.analyze)."""
 
 
 class Cursor(Protocol):
@@ -42,6 +46,8 @@ class ViewStore:
         self.warn: Callable[[str], None] = _warn
         """Where a warning goes (the command line prints it on stderr); each is given once."""
         self.warned: set[str] = set()
+        self.ddl = SchemaLock(database.kind == "postgres", database.schema)
+        """Whether this process makes tables now (see schema.py); `creating` tells the places that make them."""
 
     def connection(self) -> Any:
         """One connection for this store, opened on first use."""
@@ -68,8 +74,9 @@ class ViewStore:
             import psycopg
 
             pg = psycopg.connect(self.database.conninfo)
+            self.ddl.prepare(pg)  # a table missing: wait for the process making them, or make them ourselves
             with pg.cursor() as cur:
-                if self.create:
+                if self.create and self.ddl.creating:
                     cur.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.database.schema}"')
                 cur.execute(f'SET search_path TO "{self.database.schema}"')
                 # Views commit their rows and position together; a crash may lose the last commits of
@@ -87,6 +94,20 @@ class ViewStore:
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA cache_size=-131072")  # 128 MiB: view indexes stay in memory while they grow
         return conn
+
+    @property
+    def creating(self) -> bool:
+        """True when this start makes tables (always on SQLite; on PostgreSQL while a needed table was missing)."""
+        return self.ddl.creating
+
+    def creation(self) -> Any:
+        """A context in which DDL runs under the schema's lock on PostgreSQL."""
+        return self.ddl.creation(self.connection())
+
+    def created(self) -> None:
+        """Every table is made: let the next process in (on PostgreSQL, the schema lock is released)."""
+        if self._connection is not None:
+            self.ddl.release(self._connection)
 
     def has_events(self) -> bool:
         """True when the store's table of events exists (a command that only reads never creates it)."""
@@ -121,11 +142,25 @@ class ViewStore:
             cursor.execute(sql, params)
             return cursor.fetchall()
 
+    def analyze(self, written: int, total: int) -> bool:
+        """After a bulk write of `written` rows into a store of `total` events: on PostgreSQL, when it grew the
+        store by a tenth or more (and by ANALYZE_AFTER rows at least), refresh the planner's statistics of every
+        table of the schema now, not whenever autovacuum does (if it runs at all); True when it did. SQLite's plans
+        for the report were no faster with statistics (docs/performance.md): nothing runs there."""
+        if self.dialect != "postgres" or written < ANALYZE_AFTER or written * 10 < total:
+            return False
+        with self.transaction() as cursor:
+            cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = ?", (self.database.schema,))
+            names = ", ".join(f'"{self.database.schema}"."{row[0]}"' for row in cursor.fetchall())
+            cursor.execute(f"ANALYZE {names}")
+        return True
+
     def close(self) -> None:
         """Close the connection, if open."""
         if self._connection is not None:
             self._connection.close()
             self._connection = None
+            self.ddl.held = False  # a session lock dies with its connection
 
 
 class ReadOnlyStore(InvalidInput):

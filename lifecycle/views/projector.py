@@ -23,7 +23,8 @@ class View(Protocol):
 
     name: str
     schema: int
-    """The layout of the view's tables; a store holding another layout is dropped and rebuilt."""
+    """The layout of the view's tables; a store holding another layout is dropped and rebuilt. A new table or
+    index needs a new number: a PostgreSQL store whose row names this layout runs no DDL for the view."""
 
     def create(self, cursor: Cursor) -> None: ...
 
@@ -64,7 +65,19 @@ class Projector:
         self.app, self.store, self.view, self.batch_size = app, store, view, batch_size
         if store.read_only:
             return  # read as it is: no DDL, no catching up (see catch_up)
-        with store.transaction() as cursor:
+        if store.creating or self._layout() != view.schema:
+            with store.creation():  # on PostgreSQL one process at a time makes (or remakes) tables
+                self._create()
+
+    def _layout(self) -> int | None:
+        """The layout of the view's tables in the store (its row of lifecycle_positions), None before any."""
+        rows = self.store.query("SELECT schema FROM lifecycle_positions WHERE view = ?", (self.view.name,))
+        return int(rows[0][0]) if rows else None
+
+    def _create(self) -> None:
+        """Make the view's tables, or drop and make them again when the store holds another layout."""
+        view = self.view
+        with self.store.transaction() as cursor:
             cursor.execute(POSITIONS)
             cursor.execute("SELECT schema FROM lifecycle_positions WHERE view = ?", (view.name,))
             found = cursor.fetchone()

@@ -210,7 +210,14 @@ def test_an_interrupt_is_one_line_and_exit_130() -> None:
 def test_the_epilog_documents_exit_codes_environment_and_completion() -> None:
     """The group's help says what each exit code means, the variables read, and how to enable completion."""
     text = run(main, "--help").output
-    for word in ("0    done", "1    done in part", "2    bad input", "3    the database", "130  interrupted"):
+    for word in (
+        "0    done",
+        "1    done in part",
+        "2    bad input",
+        "3    the database",
+        "4    busy",
+        "130  interrupted",
+    ):
         assert word in text
     for name in ("LIFECYCLE_DB", "LIFECYCLE_USER", "LIFECYCLE_PROFILES", "LIFECYCLE_DEBUG"):
         assert f"  {name} " in text

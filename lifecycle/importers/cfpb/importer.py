@@ -21,7 +21,10 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from ...application import Lifecycle
+from eventsourcing.persistence import RecordConflictError
+
+from ...application import ConcurrentChange, Lifecycle
+from ...application.retry import attempts
 from ...domain.complaint import Complaint
 from ...domain.errors import InvalidInput, LifecycleError
 from ...domain.planned import Who
@@ -126,6 +129,7 @@ class Importer:
             result.bad[first_bad:] = sorted(result.bad[first_bad:], key=lambda bad: bad.line)
             result.warnings[first_warning:] = sorted(result.warnings[first_warning:], key=lambda w: w.line)
         self.app.catch_up()
+        self.app.tables.analyze(result.events, self.app.recorder.max_notification_id() or 0)
         result.seconds = time.perf_counter() - started
         return result
 
@@ -150,26 +154,45 @@ class Importer:
             else:
                 unique[p.complaint_id] = p
         existing = self.fast.last_events(list(unique))
-        new = [p for i, p in unique.items() if i not in existing]
-        alike = [i for i, (version, state) in existing.items() if (version, state) == _last(unique[i])]
+        self._recorded(path, {i: unique[i] for i in existing}, existing, result)
+        self._new(path, [p for i, p in unique.items() if i not in existing], result)
+        for p in later:
+            self._update(path, p, result)
+
+    def _recorded(
+        self, path: Path, known: dict[str, Prepared], existing: dict[str, tuple[int, str]], result: ImportResult
+    ) -> None:
+        """Complaints already recorded (with their last version and state): unchanged, or updated."""
+        alike = [i for i, (version, state) in existing.items() if (version, state) == _last(known[i])]
         same: set[str] = set()
-        for known in {unique[i].reading.known_until for i in alike}:  # an Observed adds an event: never alike
-            same |= self.fast.filed_with(
-                [i for i in alike if unique[i].reading.known_until == known], KNOWN_UNTIL, known
-            )
+        for day in {known[i].reading.known_until for i in alike}:  # an Observed adds an event: never alike
+            same |= self.fast.filed_with([i for i in alike if known[i].reading.known_until == day], KNOWN_UNTIL, day)
         for complaint_id in existing:
             if complaint_id in same:
                 result.unchanged += 1
-                self._flag(path, unique[complaint_id], result)
+                self._flag(path, known[complaint_id], result)
             else:
-                self._update(path, unique[complaint_id], result)
-        if new:
-            result.events += self.fast.append([p.complaint for p in new])
+                self._update(path, known[complaint_id], result)
+
+    def _new(self, path: Path, new: list[Prepared], result: ImportResult) -> None:
+        """Store new complaints in one transaction; those another writer recorded meanwhile (a unique violation
+        undoes the whole transaction) are taken as recorded ones, and the rest are tried again after a pause."""
+        for _ in attempts():
+            if not new:
+                return
+            try:
+                result.events += self.fast.append([p.complaint for p in new])
+            except RecordConflictError:
+                taken = self.fast.last_events([p.complaint_id for p in new])
+                self._recorded(path, {p.complaint_id: p for p in new if p.complaint_id in taken}, taken, result)
+                new = [p for p in new if p.complaint_id not in taken]
+                continue
             result.filed += len(new)
             for p in new:
                 self._flag(path, p, result)
-        for p in later:
-            self._update(path, p, result)
+            return
+        if new:  # (the last try may have found every one of them recorded by the other writer)
+            raise busy(path, new)
 
     @staticmethod
     def _flag(path: Path, p: Prepared, result: ImportResult, notes: Sequence[str] = ()) -> None:
@@ -178,21 +201,27 @@ class Importer:
             result.warnings.append(FlaggedRow(str(path), p.row.line, "; ".join((*p.reading.quirks, *notes))))
 
     def _update(self, path: Path, p: Prepared, result: ImportResult) -> None:
-        """A complaint already recorded: add what the row tells that its history lacks, or report the clash."""
-        try:
-            complaint: Complaint = self.app.repository.get(UUID(p.complaint_id))
-            notes = self._extend(complaint, p)
-            pending = complaint.collect_events()
-        except LifecycleError as error:
-            result.bad.append(BadRow(str(path), p.row.line, f"does not follow from what is recorded: {error}"))
+        """A complaint already recorded: add what the row tells that its history lacks, or report the clash; when
+        another writer changes it meanwhile, read it again after a pause."""
+        for _ in attempts():
+            try:
+                complaint: Complaint = self.app.repository.get(UUID(p.complaint_id))
+                notes = self._extend(complaint, p)
+                pending = complaint.collect_events()
+            except LifecycleError as error:
+                result.bad.append(BadRow(str(path), p.row.line, f"does not follow from what is recorded: {error}"))
+                return
+            try:
+                if pending:
+                    self.app.save(*pending)
+            except RecordConflictError:
+                continue
+            self._flag(path, p, result, notes)
+            result.unchanged += not pending
+            result.updated += bool(pending)
+            result.events += len(pending)
             return
-        self._flag(path, p, result, notes)
-        if not pending:
-            result.unchanged += 1
-            return
-        self.app.save(*pending)
-        result.updated += 1
-        result.events += len(pending)
+        raise busy(path, [p])
 
     def _extend(self, complaint: Complaint, p: Prepared) -> list[str]:
         """A later export's day observed first, then the steps the row tells that the history lacks (after
@@ -274,6 +303,15 @@ def _strictly(lines: list[str]) -> str | None:
     except csv.Error as error:
         return str(error)
     return None
+
+
+def busy(path: Path, lost: Sequence[Prepared]) -> ConcurrentChange:
+    """The error when another writer kept recording the same complaints through every retry."""
+    lines = sorted(p.row.line for p in lost)
+    return ConcurrentChange(
+        f"{path}: another writer kept recording the same complaints through every retry; {len(lines)} rows from "
+        f"line {lines[0]} not recorded (what was recorded before stays; importing again records the rest)"
+    )
 
 
 def _last(p: Prepared) -> tuple[int, str]:

@@ -1,0 +1,81 @@
+"""Tables made once, whoever starts first: PostgreSQL DDL serialised by an advisory lock, skipped once made.
+
+Commands that start together on a fresh PostgreSQL schema would otherwise race in the catalog
+(`tuple concurrently updated`, a duplicate `pg_type` row). A start first asks, in one query, whether
+the tables every start needs exist; when they do it runs no DDL and takes no lock. When one is
+missing it takes a session advisory lock keyed by the schema, asks again (another process may have
+made them meanwhile), and keeps the lock until every table is made. SQLite serialises DDL in its own
+write transactions: there every start runs its `CREATE ... IF NOT EXISTS` as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+NEEDED = (
+    "lifecycle_events",
+    "lifecycle_links",
+    "lifecycle_chain_meta",
+    "lifecycle_keys",
+    "lifecycle_sequences",
+    "lifecycle_positions",
+)
+"""The tables every start needs; a view's own tables are known made by its row in lifecycle_positions."""
+LOCK_SPACE = 0x6C636C65
+"""The first key of the advisory lock (`lcle`); the second is the schema name's hash."""
+
+
+class SchemaLock:
+    """Whether this process makes tables now: on SQLite and in memory always; on PostgreSQL only while it holds
+    the schema's advisory lock."""
+
+    def __init__(self, postgres: bool, schema: str) -> None:
+        self.postgres, self.schema = postgres, schema
+        self.held = False
+
+    @property
+    def creating(self) -> bool:
+        """True when DDL is to run: on PostgreSQL, under the lock."""
+        return not self.postgres or self.held
+
+    def complete(self, connection: Any) -> bool:
+        """True when the tables every start needs exist (one catalog query, no lock)."""
+        marks = ", ".join("to_regclass(%s) IS NOT NULL" for _ in NEEDED)
+        row = connection.execute(f"SELECT {marks}", [f'"{self.schema}".{t}' for t in NEEDED]).fetchone()
+        connection.commit()
+        return all(row)
+
+    def prepare(self, connection: Any) -> None:
+        """On connecting (before CREATE SCHEMA): take the lock when a needed table is missing, and keep it
+        while one still is once the lock is ours."""
+        if self.postgres and not self.complete(connection):
+            self.acquire(connection)
+            if self.complete(connection):  # made by the process that held the lock before us
+                self.release(connection)
+
+    def acquire(self, connection: Any) -> None:
+        """Wait for the schema's lock (a session lock: it outlives transactions, and dies with the connection)."""
+        connection.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", (LOCK_SPACE, self.schema))
+        connection.commit()
+        self.held = True
+
+    def release(self, connection: Any) -> None:
+        """Let the next process make or check tables."""
+        if self.held:
+            connection.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))", (LOCK_SPACE, self.schema))
+            connection.commit()
+            self.held = False
+
+    @contextmanager
+    def creation(self, connection: Any) -> Iterator[None]:
+        """DDL inside runs under the lock (taken here unless held already, and then released here)."""
+        if not self.postgres or self.held:
+            yield
+            return
+        self.acquire(connection)
+        try:
+            yield
+        finally:
+            self.release(connection)
