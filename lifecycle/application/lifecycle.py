@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from .commands import Commands
+from .erasing import Erasing
 from .queries import Queries
 
 
-class Lifecycle(Commands, Queries):
+class Lifecycle(Commands, Queries, Erasing):
     """The engine: complaints as event-sourced aggregates run by their profile's rule table.
 
     `Lifecycle(db)` opens a store by URL (a SQLite file, `postgresql://...`, `memory://`; default

@@ -86,6 +86,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "erase",
         "Make personal data unreadable everywhere by destroying its keys; the history stays verifiable.",
     ),
+    "erasures": (
+        "lifecycle.cli.erasures",
+        "erasures",
+        "List the erasure certificates: whose keys each destroyed, when, by whom; check every destroyed key has one.",
+    ),
     "verify": (
         "lifecycle.cli.maintenance",
         "verify",
@@ -112,6 +117,8 @@ Environment:
   LIFECYCLE_DB        the database when --db is not given
   LIFECYCLE_USER      who records events (default: the OS user)
   LIFECYCLE_PROFILES  extra profile files or folders of them, ':'-separated
+  LIFECYCLE_PEPPER    the secret consumer digests are keyed with (default:
+                      one kept in the store)
   {DEBUG}     1: let an internal failure raise, with its traceback
 
 \b

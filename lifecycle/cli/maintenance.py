@@ -6,7 +6,8 @@ import sys
 
 import click
 
-from .base import PARTIAL, db_option, engine, fail, json_option, print_json
+from ..application.erasing import Erased
+from .base import PARTIAL, by_option, db_option, engine, fail, json_option, print_json
 
 
 @click.command()
@@ -66,17 +67,19 @@ def verify(as_json: bool, db: str) -> None:
 @click.option("--consumer", help="Erase the personal data of every complaint of this consumer.")
 @click.option("--yes", is_flag=True, help="Do not ask; required when not on a terminal.")
 @json_option
+@by_option
 @db_option
-def erase(reference: str | None, consumer: str | None, yes: bool, as_json: bool, db: str) -> None:
+def erase(reference: str | None, consumer: str | None, yes: bool, as_json: bool, by: str | None, db: str) -> None:
     """Make personal data unreadable everywhere by destroying its keys; the history stays verifiable.
 
     Lists the complaints whose names and texts will be destroyed, then asks (on a terminal) or needs --yes.
+    An erasure certificate naming them (never the consumer) is recorded in the audit trail.
 
     \b
     Example:
       lifecycle erase --consumer "Jane Doe" --yes
     """
-    with engine(db) as app:
+    with engine(db, by=by) as app:
         doomed = app.erasable(reference, consumer)
         named = ", ".join(doomed[:5]) + (f" and {len(doomed) - 5} more" if len(doomed) > 5 else "")
         if doomed and not yes and not sys.stdin.isatty():
@@ -90,8 +93,16 @@ def erase(reference: str | None, consumer: str | None, yes: bool, as_json: bool,
         ):
             click.echo("nothing erased", err=True)
             return
-        count = app.erase(reference, consumer) if doomed else 0
+        erased = app.erase_certified(reference, consumer) if doomed else Erased(None)
+    for note in erased.notes:
+        click.echo(f"warning: {note}", err=True)
+    certificate = erased.certificate
+    done = [] if certificate is None else certificate.references
     if as_json:
-        print_json({"erased": count, "complaints": doomed})
+        print_json({"erased": len(done), "complaints": done, "certificate": certificate and certificate.id})
+    elif certificate is None:
+        click.echo(
+            "nothing to erase: no personal data of " + (f"{reference} is left" if reference else "that consumer")
+        )
     else:
-        click.echo(f"erased the personal data of {count} complaint(s)")
+        click.echo(f"erased the personal data of {len(done)} complaint(s); certificate {certificate.id}")

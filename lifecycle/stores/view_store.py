@@ -58,6 +58,7 @@ class ViewStore:
             return pg
         path = ":memory:" if self.database.kind == "memory" else self.database.path
         conn: Any = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA secure_delete=ON")  # what this connection frees (a destroyed key's bytes) is zeroed
         if path != ":memory:":
             conn.execute("PRAGMA journal_mode=WAL")
             # Views commit their rows and their position together; NORMAL keeps that atomic in WAL mode.
