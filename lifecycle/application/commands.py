@@ -1,4 +1,4 @@
-"""Commands: file complaints, record their events, let the clock record what lapses, erase personal data."""
+"""Commands: file complaints, record their events, let the clock record what lapses."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from ..domain.errors import DuplicateComplaint, InvalidInput
 from ..domain.planned import Who
 from ..domain.profile import Profile
 from ..views.deadlines import due
-from ..views.report.query import reference_of
 from .engine import RETRIES, ConcurrentChange, Engine, Moment
 
 FOREVER = datetime.max.replace(tzinfo=UTC) - timedelta(days=2)
@@ -154,28 +153,3 @@ class Commands(Engine):
         else:
             complaints = (self.get(r) for r in references)
         return Counter(step.event for c in complaints for step in c.lapses(self.profile(c.profile), moment))
-
-    def erase(self, reference: str | None = None, consumer: str | None = None) -> int:
-        """Make one complaint's, or one consumer's, personal data unreadable everywhere; returns keys destroyed."""
-        complaint_id = self._erasing(reference, consumer)
-        if complaint_id is not None:
-            return self.keys.erase([complaint_id])
-        return self.keys.erase(consumer=consumer)
-
-    def erasable(self, reference: str | None = None, consumer: str | None = None) -> list[str]:
-        """The complaints whose personal data `erase` with the same arguments would make unreadable."""
-        if self._erasing(reference, consumer) is not None:
-            return [str(reference)]
-        self.projections.report.catch_up()
-        return [reference_of(self.tables, i) or i for i in self.keys.held(str(consumer))]
-
-    def _erasing(self, reference: str | None, consumer: str | None) -> str | None:
-        """Refuse an erasure that names not exactly one known complaint or one consumer, or on a read-only store;
-        the complaint's id."""
-        self.tables.writable()
-        if (reference is None) == (consumer is None):
-            raise InvalidInput("erase one complaint (reference) or one consumer, not both or neither")
-        if reference is None:
-            return None
-        self.get(reference)  # an unknown reference is an error, not a silent no-op
-        return Complaint.create_id(reference).hex

@@ -18,7 +18,7 @@ from ..stores.stored import Record
 from ..views.chain import Finding, Scan, anchor_findings, checkpoints, describe, scan
 from ..views.integrity import KeyCheck, ViewCheck
 from ..views.report.query import reference_of
-from .engine import Engine
+from .erasing import Erasing
 
 
 @dataclass
@@ -40,7 +40,7 @@ class Verdict:
         return not self.findings
 
 
-class Integrity(Engine):
+class Integrity(Erasing):
     """Tamper evidence for auditors: a chain no one can rewrite unnoticed past an anchor kept elsewhere."""
 
     def _links_query(self, sql: str, params: Sequence[Any] = ()) -> Sequence[Any]:
@@ -89,6 +89,7 @@ class Integrity(Engine):
         derived = views.compare(self.tables) + keys.findings  # after the chain's: a broken log breaks views too
         verdict.notes += [views.stopped] if views.stopped else []
         self._conclude(verdict, result, derived, signature)
+        verdict.findings += [f"{problem} (an erasure outside `lifecycle erase`)" for problem in self.unproven()]
         return verdict
 
     def _views_behind(self) -> bool:

@@ -28,6 +28,7 @@ from typing import Any, TypeAlias
 from eventsourcing.persistence import Mapper
 
 from ..domain.complaint import Complaint
+from ..domain.erasure import of_complaint
 from ..domain.errors import LifecycleError
 from ..domain.profile import Deadline, Profile
 from ..domain.rules import CLOCK
@@ -274,15 +275,14 @@ def histories(app: Engine, batch_size: int = BATCH) -> Iterator[list[Any]]:
 
     A first pass finds each complaint's last version (decoding nothing), so a complaint is handed on as soon
     as its last event is read and only those still being read are held. Personal text stays sealed."""
-    last, upto = last_versions(app, batch_size)
+    (last, upto), position = last_versions(app, batch_size), 0  # erasure certificates are skipped: no complaints
     mapper: Mapper[Any] = Mapper(app.mapper.transcoder, app.mapper.compressor, app.mapper.cipher)
     reading: dict[Any, list[Any]] = {}
-    position = 0
     while position < upto:
         batch = app.recorder.select_notifications(position, batch_size, stop=upto, inclusive_of_start=False)
         if not batch:
             break
-        for notification in batch:
+        for notification in (n for n in batch if of_complaint(n.topic)):
             complaint = notification.originator_id
             reading.setdefault(complaint, []).append(mapper.to_domain_event(notification))
             if notification.originator_version == last[complaint]:
@@ -294,7 +294,7 @@ def last_versions(app: Engine, batch_size: int = BATCH) -> tuple[dict[Any, int],
     """Each complaint's last version in the log, and the id of the log's last notification."""
     last, position = {}, 0
     while batch := app.recorder.select_notifications(position, batch_size, inclusive_of_start=False):
-        for notification in batch:
+        for notification in (n for n in batch if of_complaint(n.topic)):
             last[notification.originator_id] = notification.originator_version
         position = batch[-1].id
     return last, position

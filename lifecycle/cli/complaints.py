@@ -8,7 +8,7 @@ import click
 
 from ..application import Lifecycle
 from .base import by_option, db_option, engine, fail, json_option, output, print_json
-from .render.complaint import history_document, history_lines, show_document, show_lines
+from .render.complaint import erased_document, history_document, history_lines, show_document, show_lines
 
 PROFILE_HELP = "The profile: a name (bbb, cfpb, fca-disp, asic-rg271) or a profile file."
 
@@ -105,8 +105,10 @@ def history(reference: str, as_of: str | None, as_json: bool, unredacted: bool, 
         if not steps:
             fail(f"complaint {reference} was not yet filed at {as_of}")
         profile = app.profile(str(steps[0].facts["profile"]))
+        erasure = app.erasure_of(reference)
     status = profile.rules.status(steps[-1].state_after)
     document = history_document(reference, moment, steps, status, unredacted, profile.timezone)
+    document["erased"] = erased_document(erasure)
     output(document, as_json, history_lines)
 
 

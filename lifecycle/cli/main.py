@@ -86,6 +86,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "erase",
         "Make personal data unreadable everywhere by destroying its keys; the history stays verifiable.",
     ),
+    "erasures": (
+        "lifecycle.cli.erasures",
+        "erasures",
+        "List the erasure certificates: whose keys each destroyed, when, by whom; check every destroyed key has one.",
+    ),
     "verify": (
         "lifecycle.cli.maintenance",
         "verify",
@@ -123,6 +128,8 @@ Environment:
   LIFECYCLE_PROFILES  extra profile files or folders of them, ':'-separated
   LIFECYCLE_CHAIN_KEY the hash chain's HMAC key (set it from a store's start)
   LIFECYCLE_READ_ONLY 1: open the store read-only (commands that record exit 2)
+  LIFECYCLE_PEPPER    the secret consumer digests are keyed with (default:
+                      one kept in the store)
   {DEBUG}     1: let an internal failure raise, with its traceback
 
 \b

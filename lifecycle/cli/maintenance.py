@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from .base import PARTIAL, db_option, engine, fail, json_option, print_json, writable
+from ..application.erasing import Erased
+from .base import PARTIAL, by_option, db_option, engine, fail, json_option, print_json, writable
 
 
 @click.command()
@@ -76,7 +77,8 @@ def verify(anchor_files: tuple[Path, ...], public_key: Path | None, as_json: boo
                 f"{verdict.links} links verified up to position {verdict.head} ({keyed}{held}); the store is intact"
             )
         else:
-            click.echo(f"BROKEN at position {verdict.first_bad}: {verdict.findings[0]}", err=True)
+            where = "" if verdict.first_bad is None else f" at position {verdict.first_bad}"
+            click.echo(f"BROKEN{where}: {verdict.findings[0]}", err=True)
             for more in verdict.findings[1:]:
                 click.echo(f"  also {more}", err=True)
     if not verdict.intact:
@@ -113,17 +115,19 @@ def anchor(out: Path, sign_key: Path | None, as_json: bool, db: str) -> None:
 @click.option("--consumer", help="Erase the personal data of every complaint of this consumer.")
 @click.option("--yes", is_flag=True, help="Do not ask; required when not on a terminal.")
 @json_option
+@by_option
 @db_option
-def erase(reference: str | None, consumer: str | None, yes: bool, as_json: bool, db: str) -> None:
+def erase(reference: str | None, consumer: str | None, yes: bool, as_json: bool, by: str | None, db: str) -> None:
     """Make personal data unreadable everywhere by destroying its keys; the history stays verifiable.
 
     Lists the complaints whose names and texts will be destroyed, then asks (on a terminal) or needs --yes.
+    An erasure certificate naming them (never the consumer) is recorded in the audit trail.
 
     \b
     Example:
       lifecycle erase --consumer "Jane Doe" --yes
     """
-    with engine(db) as app:
+    with engine(db, by=by) as app:
         doomed = app.erasable(reference, consumer)
         named = ", ".join(doomed[:5]) + (f" and {len(doomed) - 5} more" if len(doomed) > 5 else "")
         if doomed and not yes and not sys.stdin.isatty():
@@ -137,8 +141,16 @@ def erase(reference: str | None, consumer: str | None, yes: bool, as_json: bool,
         ):
             click.echo("nothing erased", err=True)
             return
-        count = app.erase(reference, consumer) if doomed else 0
+        erased = app.erase_certified(reference, consumer) if doomed else Erased(None)
+    for note in erased.notes:
+        click.echo(f"warning: {note}", err=True)
+    certificate = erased.certificate
+    done = [] if certificate is None else certificate.references
     if as_json:
-        print_json({"erased": count, "complaints": doomed})
+        print_json({"erased": len(done), "complaints": done, "certificate": certificate and certificate.id})
+    elif certificate is None:
+        click.echo(
+            "nothing to erase: no personal data of " + (f"{reference} is left" if reference else "that consumer")
+        )
     else:
-        click.echo(f"erased the personal data of {count} complaint(s)")
+        click.echo(f"erased the personal data of {len(done)} complaint(s); certificate {certificate.id}")

@@ -19,6 +19,7 @@ NEEDED = (
     "lifecycle_links",
     "lifecycle_chain_meta",
     "lifecycle_keys",
+    "lifecycle_pepper",
     "lifecycle_sequences",
     "lifecycle_positions",
 )

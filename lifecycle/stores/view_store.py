@@ -88,6 +88,7 @@ class ViewStore:
         if self.read_only and self.database.kind == "sqlite":  # SQLite's own read-only mode: binds root too
             path = self.database.env["SQLITE_DBNAME"]
         conn: Any = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False, uri=True)
+        conn.execute("PRAGMA secure_delete=ON")  # what this connection frees (a destroyed key's bytes) is zeroed
         if path != ":memory:" and not self.read_only:
             conn.execute("PRAGMA journal_mode=WAL")
             # Views commit their rows and their position together; NORMAL keeps that atomic in WAL mode.

@@ -225,6 +225,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
     built.run("import-cfpb", "import", "cfpb", str(CFPB), "--json")
     built.run("erase", "erase", "--consumer", "Jane Doe", "--yes", "--json")
     built.run("erase", "erase", "--consumer", "Nobody At All", "--yes", "--json")
+    built.run("erasures", "erasures", "--json")
     built.run(LINE, "export")
     for reference in compared(built):
         built.run("show", "show", reference, "--json")

@@ -174,3 +174,15 @@ def test_the_verify_command_reports_in_json(store: Lifecycle, store_url: str, tm
     tamper(store, "UPDATE lifecycle_links SET link = ? WHERE position = ?", (bytes(32), nth(store, 3)))
     bad = cli(store_url, "verify", "--json")
     assert bad.exit_code == 1 and f'"first_bad": {nth(store, 3)}' in bad.stdout
+
+
+def test_a_key_destroyed_outside_erase_is_named(open_app: Opener, store_url: str) -> None:
+    app = open_app()
+    app.file("Acme", "Billing Issues", "2024-03-04", "k-1", consumer="Jane Roe", text="my account 998877")
+    app.erase(reference="k-1")  # certified: verify holds
+    app.file("Acme", "Billing Issues", "2024-03-05", "k-2", consumer="John Poe", text="my card 1234")
+    assert cli(store_url, "verify").exit_code == 0
+    [(complaint_id,)] = app.tables.query("SELECT complaint_id FROM report_complaints WHERE reference = 'k-2'")
+    tamper(app, "UPDATE lifecycle_keys SET key = NULL WHERE complaint_id = ?", (complaint_id,))
+    result = cli(store_url, "verify")
+    assert result.exit_code == 1 and "complaint k-2" in result.stderr and "outside `lifecycle erase`" in result.stderr

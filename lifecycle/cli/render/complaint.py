@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from ...application import HistoryEntry, Summary
+from ...application.erasing import Certificate
 from ...domain.redaction import redact, stars
 from ...stores.keys import ERASED
 from .times import day, local, moment_text, utc
@@ -85,7 +86,15 @@ def history_lines(document: dict[str, Any]) -> list[str]:
     head = f"{document['reference']}: {document['state']} ({document['status'] or 'open'})"
     if as_of:
         head += f" as of {moment_text(as_of, document['zone'])}"
-    return [head, *(event_line(e, recorded=True) for e in document["events"])]
+    erased = document.get("erased")
+    tail = [f"  personal data erased {local(erased['at'], document['zone'])} by {erased['by'] or '-'} via "
+            f"{erased['via'] or '-'} (certificate {erased['certificate']})"] if erased else []  # fmt: skip
+    return [head, *(event_line(e, recorded=True) for e in document["events"]), *tail]
+
+
+def erased_document(c: Certificate | None) -> dict[str, Any] | None:
+    """When and by whom a complaint's personal data was erased (its certificate), for `history`; None if not."""
+    return None if c is None else {"at": utc(c.at), "by": c.by, "via": c.via, "certificate": c.id}
 
 
 def event_line(e: dict[str, Any], recorded: bool = False) -> str:
