@@ -75,8 +75,7 @@ def import_cfpb(
                     bar.label = f"importing {progress.rows:,} rows, {progress.rows / elapsed:,.0f} rows/s"
 
             started, shown = time.perf_counter(), [0.0]
-            importer = Importer(app, profile=chosen)
-            result = importer.run(
+            result = Importer(app, profile=chosen).run(
                 list(paths), progress=bar.update, on_batch=report_rate, as_of=day, encodings=encodings
             )
     order = {str(path): number for number, path in enumerate(paths)}

@@ -69,13 +69,17 @@ def canonical(body: dict[str, Any]) -> bytes:
 
 def signed(anchor: Anchor, private_key: Path | None, chain_key: bytes | None) -> dict[str, Any]:
     """The anchor as written: its body and an Ed25519 signature (a key file), else an HMAC under the chain key."""
-    document = anchor.body()
+    document: dict[str, Any] = {**anchor.body(), "signature": None}
     if private_key is not None:
         key = _private(private_key)
         public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw).hex()
-        document["signature"] = {"alg": "ed25519", "public_key": public, "value": key.sign(canonical(document)).hex()}
+        document["signature"] = {
+            "alg": "ed25519",
+            "public_key": public,
+            "value": key.sign(canonical(anchor.body())).hex(),
+        }
     elif chain_key is not None:
-        mac = hmac.digest(chain_key, canonical(document), "sha256").hex()
+        mac = hmac.digest(chain_key, canonical(anchor.body()), "sha256").hex()
         document["signature"] = {"alg": "hmac-sha256", "key": fingerprint(chain_key), "value": mac}
     return document
 

@@ -194,7 +194,9 @@ def small_store_commands(store: Store) -> None:
     store.run("whatif", "whatif", "--profile", "cfpb:response=10", "--as-of", day(-1), "--json")
     store.run("report", "report", "--format", "json")
     store.run("report", "report", "--years", "all", "--json")
-    store.run("verify", "verify", "--json")
+    anchor = str(Path(store.db).with_suffix(".anchor.json"))
+    store.run("anchor", "anchor", "--out", anchor, "--json")
+    store.run("verify", "verify", "--anchor", anchor, "--json")
     store.run("rebuild", "rebuild", "--json")
 
 

@@ -186,3 +186,26 @@ def test_a_key_destroyed_outside_erase_is_named(open_app: Opener, store_url: str
     tamper(app, "UPDATE lifecycle_keys SET key = NULL WHERE complaint_id = ?", (complaint_id,))
     result = cli(store_url, "verify")
     assert result.exit_code == 1 and "complaint k-2" in result.stderr and "outside `lifecycle erase`" in result.stderr
+
+
+def test_signed_anchors_hold_only_under_their_key(store: Lifecycle, store_url: str, tmp_path: Path) -> None:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
+
+    pems = {}
+    for name in ("ours", "theirs"):
+        key = Ed25519PrivateKey.generate()
+        (tmp_path / f"{name}.pem").write_bytes(key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()))
+        (tmp_path / f"{name}.pub").write_bytes(
+            key.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
+        )
+        pems[name] = str(tmp_path / f"{name}.pub")
+    signed = str(tmp_path / "signed.json")
+    assert cli(store_url, "anchor", "--out", signed, "--sign-key", str(tmp_path / "ours.pem")).exit_code == 0
+    assert cli(store_url, "verify", "--anchor", signed, "--public-key", pems["ours"]).exit_code == 0
+    wrong = cli(store_url, "verify", "--anchor", signed, "--public-key", pems["theirs"])
+    assert wrong.exit_code == 1 and "Ed25519 signature does not hold under the given public key" in wrong.stderr
+    text = Path(signed).read_text(encoding="utf-8")
+    Path(signed).write_text(text.replace('"position": ', '"position": 1', 1), encoding="utf-8")  # forged head
+    forged = cli(store_url, "verify", "--anchor", signed)
+    assert forged.exit_code == 1 and "signature does not hold" in forged.stderr
