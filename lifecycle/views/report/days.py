@@ -7,7 +7,9 @@ import statistics
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, tzinfo
+from datetime import tzinfo
+
+from ...stores.stored import moment
 
 DAY = 86_400_000_000
 """A day in microseconds."""
@@ -43,7 +45,8 @@ def nearest_rank(values: Sequence[float], share: float) -> float | None:
 
 
 def _day(micros: int, zone: tzinfo) -> int:
-    return datetime.fromtimestamp(micros / 1_000_000, UTC).astimezone(zone).date().toordinal()
+    """The local day (ordinal) of microseconds since the epoch: integer arithmetic, no float seconds."""
+    return moment(micros).astimezone(zone).date().toordinal()
 
 
 @dataclass

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import UTC, datetime
 
 from ...domain.profile import Profile
+from ...stores.stored import moment
 from .days import Elapsed
 from .fields import OPEN, Figures
 from .query import AsOf
@@ -50,7 +50,7 @@ class Tally:
         if row.issue:
             self.issues[row.issue] += 1
         self.states[rules.label(row.state)] += 1
-        filed_local = datetime.fromtimestamp(row.filed_at / 1_000_000, UTC).astimezone(zone)
+        filed_local = moment(row.filed_at).astimezone(zone)
         self.months[filed_local.strftime("%Y-%m")][label] += 1
         out.reopen_count += row.reopens
         out.disputes += row.disputed
