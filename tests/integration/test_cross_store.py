@@ -261,3 +261,9 @@ def test_the_audit_of_every_event_is_the_same(both: Pair) -> None:
         days[day] = found[0]
     assert (CASE, 3) in days["2013-08-14"]
     assert (CASE, 3) not in days["2013-08-15"]
+
+
+def test_both_stores_verify_intact_with_views_and_keys_checked(both: Pair) -> None:
+    verdicts = [app.verify() for app in both]
+    assert [(v.findings, v.notes) for v in verdicts] == [([], []), ([], [])]
+    assert verdicts[0].links == verdicts[1].links == both[0].recorder.max_notification_id()
