@@ -93,10 +93,15 @@ REMOVED = "event removed from the store (its link remains)"
 CHANGED = "event or its link changed after it was recorded (the link does not follow from the event)"
 
 
+def anchored(anchor: Anchor) -> list[tuple[int, str]]:
+    """The positions an anchor recorded, with their links (none for an anchor of an empty store)."""
+    return [(p, value) for p, value in (*anchor.checkpoints, (anchor.position, anchor.link)) if p > 0]
+
+
 def _expected(anchors: Sequence[Anchor]) -> dict[int, list[tuple[Anchor, str]]]:
     wanted: dict[int, list[tuple[Anchor, str]]] = {}
     for anchor in anchors:
-        for position, value in (*anchor.checkpoints, (anchor.position, anchor.link)):
+        for position, value in anchored(anchor):
             wanted.setdefault(position, []).append((anchor, value))
     return wanted
 
@@ -122,7 +127,7 @@ def checkpoints(read_links: LinkReader, count: int) -> list[tuple[int, str]]:
 def anchor_findings(result: Scan, anchors: Sequence[Anchor]) -> None:
     """Anchors the store does not reach: truncated (or its checkpoints missing)."""
     for anchor in anchors:
-        recorded = [p for p, _ in (*anchor.checkpoints, (anchor.position, anchor.link))]
+        recorded = [p for p, _ in anchored(anchor)]
         gone = [p for p in recorded if p <= result.head and p not in result.hit]
         missing = [p for p in recorded if p > result.head]
         if gone:

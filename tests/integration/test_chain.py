@@ -209,3 +209,12 @@ def test_signed_anchors_hold_only_under_their_key(store: Lifecycle, store_url: s
     Path(signed).write_text(text.replace('"position": ', '"position": 1', 1), encoding="utf-8")  # forged head
     forged = cli(store_url, "verify", "--anchor", signed)
     assert forged.exit_code == 1 and "signature does not hold" in forged.stderr
+
+
+def test_an_anchor_of_an_empty_store_holds_as_the_store_grows(tmp_path: Path) -> None:
+    app = Lifecycle("memory://")
+    app.anchor(tmp_path / "empty.json")
+    app.file("Acme", "Billing Issues", "2024-03-04", "e-1")
+    verdict = app.verify([tmp_path / "empty.json"])
+    assert verdict.intact and verdict.anchors_held == [str(tmp_path / "empty.json")] and verdict.links == 1
+    app.close()
