@@ -50,7 +50,7 @@ class LinkedPostgresRecorder(PostgresApplicationRecorder):
     def create_table(self) -> None:
         super().create_table()
         with self.datastore.transaction(commit=True) as curs:
-            for statement in create_statements(self.linker.table, self.linker.meta, "BYTEA"):
+            for statement in create_statements(self.linker.table, self.linker.meta, postgres=True):
                 curs.execute(statement.encode())
 
     def _fetch_ids_after_insert_events(self, *args: Any, **kwargs: Any) -> Any:  # (cursor, stored events)

@@ -61,10 +61,12 @@ def link(key: bytes | None, previous: bytes, row: Row) -> bytes:
     return hmac.digest(key or PUBLIC, previous + head + bytes(row.state), "sha256")
 
 
-def create_statements(table: str = LINKS, meta: str = META, blob: str = "BLOB") -> list[str]:
-    """The chain's tables: one link per position, and the key's fingerprint."""
+def create_statements(table: str = LINKS, meta: str = META, postgres: bool = False) -> list[str]:
+    """The chain's tables: one link per position (on SQLite the table's own key, no index beside), and the key's
+    fingerprint."""
+    position, blob = ("BIGINT", "BYTEA") if postgres else ("INTEGER", "BLOB")
     return [
-        f"CREATE TABLE IF NOT EXISTS {table} (position BIGINT PRIMARY KEY, link {blob} NOT NULL)",
+        f"CREATE TABLE IF NOT EXISTS {table} (position {position} PRIMARY KEY, link {blob} NOT NULL)",
         f"CREATE TABLE IF NOT EXISTS {meta} (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     ]
 
