@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -90,7 +91,7 @@ class ViewStore:
         conn: Any = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False, uri=True)
         conn.execute("PRAGMA secure_delete=ON")  # what this connection frees (a destroyed key's bytes) is zeroed
         if path != ":memory:" and not self.read_only:
-            conn.execute("PRAGMA journal_mode=WAL")
+            wal(conn)
             # Views commit their rows and their position together; NORMAL keeps that atomic in WAL mode.
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA cache_size=-131072")  # 128 MiB: view indexes stay in memory while they grow
@@ -162,6 +163,19 @@ class ViewStore:
             self._connection.close()
             self._connection = None
             self.ddl.held = False  # a session lock dies with its connection
+
+
+def wal(conn: Any, tries: int = 12) -> None:
+    """Put a SQLite file in WAL mode. Two processes doing it at once on a new file may be told "database is
+    locked" at once, without SQLite's busy wait: try again after a short, growing pause."""
+    for attempt in range(tries):
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or attempt == tries - 1:
+                raise
+            time.sleep(min(0.01 * 2**attempt, 1.0))
 
 
 class ReadOnlyStore(InvalidInput):
