@@ -20,8 +20,8 @@ from ..domain.profiles import resolve
 from ..profiles import available, is_file
 from ..profiles.files import load
 from ..stores import Stores
+from ..stores.retry import ATTEMPTS, attempts
 from ..views import Projections
-from .retry import ATTEMPTS, attempts
 
 Moment = datetime | date | str
 RETRIES = ATTEMPTS
@@ -64,8 +64,7 @@ class Engine(Application[UUID]):
         self.stores = Stores(db, create=create)  # on PostgreSQL, holds the schema lock when a table is missing
         self.database, self.tables, self.keys = self.stores.database, self.stores.tables, self.stores.keys
         try:
-            # eventsourcing's tables exist unless this start makes tables: then it runs no DDL
-            super().__init__(env={**self.stores.env, **({} if self.tables.creating else {"CREATE_TABLE": "no"})})
+            super().__init__(env=self.stores.env)  # no DDL unless this start makes tables
             self.profiles = dict(profiles or available())
             if default_profile not in self.profiles:
                 raise InvalidInput(f"unknown profile {default_profile!r}")

@@ -72,7 +72,7 @@ class Integrity(Erasing):
         except Exception as error:  # noqa: BLE001 - a tampered event need not decode; the chain names it
             verdict.notes.append(f"the views could not take in the log ({type(error).__name__}: {error})")
         if store_key != fingerprint(key):
-            verdict.findings.append(f"position 1: {key_mismatch(store_key, fingerprint(key)).split(' (')[0]}")
+            verdict.findings.append(f"position 1: {key_mismatch(store_key, fingerprint(key))}")
             verdict.first_bad = 1
             return verdict
         views, keys = ViewCheck(), KeyCheck(self.keys)

@@ -41,8 +41,10 @@ class Stores:
 
     @property
     def env(self) -> dict[str, str]:
-        """eventsourcing's settings for this store: on a read-only store, no table is created."""
-        return {**self.database.env, **({"CREATE_TABLE": "false"} if self.read_only else {})}
+        """eventsourcing's settings for this store: no table is created on a read-only store, nor when this start
+        makes no tables (they exist: see schema.py)."""
+        makes = self.tables.creating and not self.read_only
+        return {**self.database.env, **({} if makes else {"CREATE_TABLE": "false"})}
 
     @staticmethod
     def register(transcoder: JSONTranscoder) -> None:

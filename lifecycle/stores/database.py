@@ -62,7 +62,7 @@ def resolve(url: str | None = None) -> Database:
         ("SQLITE_LOCK_TIMEOUT", "30"),
         ("APPLICATION_RECORDER_TOPIC", f"{LINKED}:LinkedSQLiteRecorder"),
     )
-    return Database("sqlite", str(Path(path)), settings=settings + _no_tables(read_only), read_only=read_only)
+    return Database("sqlite", str(Path(path)), settings=settings, read_only=read_only)
 
 
 READ_ONLY_QUERY = "?mode=ro"
@@ -95,11 +95,6 @@ def read_only_uri(path: Path) -> str:
     return uri
 
 
-def _no_tables(read_only: str) -> tuple[tuple[str, str], ...]:
-    """eventsourcing's setting that creates no table (a read-only store runs no DDL)."""
-    return (("CREATE_TABLE", "false"),) if read_only else ()
-
-
 def _postgres(url: str) -> Database:
     try:
         parts = urlparse(url)
@@ -125,7 +120,7 @@ def _postgres(url: str) -> Database:
     conninfo = " ".join(f"{key}={quoted(settings[f'POSTGRES_{name}'])}" for key, name in keys.items())
     shown = masked(url.split("?", 1)[0])
     read_only = "mode=ro in its URL" if parse_qs(parts.query).get("mode") == ["ro"] else asked_read_only()
-    items = tuple(settings.items()) + _no_tables(read_only)
+    items = tuple(settings.items())
     return Database("postgres", conninfo=conninfo, schema=schema, settings=items, shown=shown, read_only=read_only)
 
 

@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from ..domain.errors import InvalidInput
 from .pepper import PREFIX, Pepper, legacy_digest
-from .scrub import durable, scrub
+from .scrub import durable, scrub, synchronous
 from .view_store import Cursor, ViewStore
 
 PERSONAL = ("consumer", "text", "desired_outcome")
@@ -24,12 +24,6 @@ class Sealed:
     """A personal value as stored: AES-GCM ciphertext (nonce first), base64."""
 
     data: str
-
-
-def synchronous(cursor: Cursor, dialect: str) -> None:
-    """A PostgreSQL transaction that writes keys commits durably (the view store's connection does not)."""
-    if dialect == "postgres":
-        cursor.execute("SET LOCAL synchronous_commit TO on")
 
 
 class KeyStore:

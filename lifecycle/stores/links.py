@@ -112,7 +112,7 @@ class Linker:
         if found is None:
             cursor.execute(f"INSERT INTO {self.meta} (name, value) VALUES ('key', {self.mark})", (mine,))
         elif _value(found, 0, "value") != mine:
-            raise ChainRefused(key_mismatch(_value(found, 0, "value"), mine))
+            raise ChainRefused(f"{key_mismatch(_value(found, 0, 'value'), mine)} (nothing recorded)")
         self.checked = True
 
 
@@ -135,7 +135,7 @@ def stored_fingerprint(query: Query) -> str | None:
 def key_mismatch(store: str, given: str) -> str:
     """Why a key does not fit a store's chain, in words."""
     if store == UNKEYED:
-        return f"this store's hash chain is not keyed: unset {KEY_ENV} to record or verify (nothing recorded)"
+        return f"this store's hash chain is not keyed: unset {KEY_ENV} to record or verify"
     if given == UNKEYED:
-        return f"this store's hash chain is keyed (key {store}): set {KEY_ENV} to its key (nothing recorded)"
-    return f"{KEY_ENV} is key {given}, but this store's hash chain is keyed with key {store} (nothing recorded)"
+        return f"this store's hash chain is keyed (key {store}): set {KEY_ENV} to its key"
+    return f"{KEY_ENV} is key {given}, but this store's hash chain is keyed with key {store}"

@@ -42,9 +42,7 @@ class Pepper:
         """$LIFECYCLE_PEPPER when set, else the store's own (made on first use); refused if not the store's."""
         if self._pepper is None:
             given = os.environ.get(PEPPER_VARIABLE) or None
-            with self.store.transaction() as cursor:
-                blob = "BLOB" if self.store.dialect == "sqlite" else "BYTEA"
-                cursor.execute(f"CREATE TABLE IF NOT EXISTS lifecycle_pepper (pepper {blob}, checked TEXT NOT NULL)")
+            with self.store.transaction() as cursor:  # its table is made with the keys' (KeyStore)
                 cursor.execute("SELECT pepper, checked FROM lifecycle_pepper")
                 row = cursor.fetchone()
                 kept = None if row is None or row[0] is None else bytes(row[0])

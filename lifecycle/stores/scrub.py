@@ -15,6 +15,12 @@ LOCK_WAIT = 10
 the table to the operator."""
 
 
+def synchronous(cursor: Cursor, dialect: str) -> None:
+    """A PostgreSQL transaction that writes keys commits durably (the view store's connection does not)."""
+    if dialect == "postgres":
+        cursor.execute("SET LOCAL synchronous_commit TO on")
+
+
 @contextmanager
 def durable(store: ViewStore) -> Iterator[Cursor]:
     """A transaction that is on disk when it commits (the view store's own commits may trail after a crash)."""
@@ -23,8 +29,7 @@ def durable(store: ViewStore) -> Iterator[Cursor]:
         store.connection().execute("PRAGMA synchronous=FULL")
     try:
         with store.transaction() as cursor:
-            if not sqlite:
-                cursor.execute("SET LOCAL synchronous_commit TO on")
+            synchronous(cursor, store.dialect)
             yield cursor
     finally:
         if sqlite:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import time
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -11,6 +10,7 @@ from typing import Any, Protocol
 
 from ..domain.errors import InvalidInput
 from .database import Database
+from .retry import attempts
 from .schema import SchemaLock
 from .stored import SQLITE_LOG
 
@@ -165,17 +165,20 @@ class ViewStore:
             self.ddl.held = False  # a session lock dies with its connection
 
 
-def wal(conn: Any, tries: int = 12) -> None:
+def wal(conn: Any) -> None:
     """Put a SQLite file in WAL mode. Two processes doing it at once on a new file may be told "database is
-    locked" at once, without SQLite's busy wait: try again after a short, growing pause."""
-    for attempt in range(tries):
+    locked" at once, without SQLite's busy wait: try again after a pause (retry.py)."""
+    lost: sqlite3.OperationalError | None = None
+    for _ in attempts():
         try:
             conn.execute("PRAGMA journal_mode=WAL")
             return
         except sqlite3.OperationalError as error:
-            if "locked" not in str(error) or attempt == tries - 1:
+            if "locked" not in str(error):
                 raise
-            time.sleep(min(0.01 * 2**attempt, 1.0))
+            lost = error
+    assert lost is not None
+    raise lost
 
 
 class ReadOnlyStore(InvalidInput):

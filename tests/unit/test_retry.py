@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from lifecycle.application.retry import ATTEMPTS, FIRST_PAUSE, LONGEST_PAUSE, attempts
+from lifecycle.stores.retry import ATTEMPTS, FIRST_PAUSE, LONGEST_PAUSE, attempts
 
 
 def test_every_try_is_given_when_each_loses_and_the_pauses_stay_under_their_bounds() -> None:

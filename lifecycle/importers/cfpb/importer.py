@@ -22,13 +22,13 @@ from uuid import UUID
 from eventsourcing.persistence import RecordConflictError
 
 from ...application import ConcurrentChange, Lifecycle
-from ...application.retry import attempts
 from ...domain.complaint import Complaint
 from ...domain.errors import InvalidInput, LifecycleError
 from ...domain.planned import Who
 from ...domain.profile import Profile
 from ...profiles import CFPB
 from ...stores.fast_path import FastPath
+from ...stores.retry import attempts
 from .encoding import Encoding, detect
 from .export import BadRow, Dates, ExportRow, FileWarning, FlaggedRow, read
 from .mapping import ADVANCE, DISPUTES_END, Command, Moments, apply, commands, shown
