@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from .stored import SQLITE_LOG
+
 NEEDED = (
     "lifecycle_events",
     "lifecycle_links",
@@ -24,22 +26,34 @@ NEEDED = (
     "lifecycle_positions",
 )
 """The tables every start needs; a view's own tables are known made by its row in lifecycle_positions."""
+SQLITE_NEEDED = (SQLITE_LOG, *NEEDED[1:])
+"""The same on SQLite, where eventsourcing's table of events has its own name."""
 LOCK_SPACE = 0x6C636C65
 """The first key of the advisory lock (`lcle`); the second is the schema name's hash."""
 
 
 class SchemaLock:
-    """Whether this process makes tables now: on SQLite and in memory always; on PostgreSQL only while it holds
-    the schema's advisory lock."""
+    """Whether this process makes tables now: in memory always; on SQLite when one is missing; on PostgreSQL only
+    while it holds the schema's advisory lock."""
 
     def __init__(self, postgres: bool, schema: str) -> None:
         self.postgres, self.schema = postgres, schema
         self.held = False
+        self.made = False
+        """SQLite: every needed table exists (a start then runs no DDL and takes no write lock)."""
 
     @property
     def creating(self) -> bool:
-        """True when DDL is to run: on PostgreSQL, under the lock."""
-        return not self.postgres or self.held
+        """True when DDL is to run: on PostgreSQL, under the lock; on SQLite, while a table is missing."""
+        return (not self.postgres and not self.made) or self.held
+
+    def check_sqlite(self, connection: Any) -> None:
+        """On connecting to a SQLite file: do every needed table exist? (a read of its catalog)"""
+        marks = ", ".join("?" for _ in SQLITE_NEEDED)
+        found = connection.execute(
+            f"SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ({marks})", SQLITE_NEEDED
+        ).fetchone()
+        self.made = found[0] == len(SQLITE_NEEDED)
 
     def complete(self, connection: Any) -> bool:
         """True when the tables every start needs exist (one catalog query, no lock)."""

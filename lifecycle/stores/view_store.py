@@ -95,6 +95,7 @@ class ViewStore:
             # Views commit their rows and their position together; NORMAL keeps that atomic in WAL mode.
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA cache_size=-131072")  # 128 MiB: view indexes stay in memory while they grow
+            self.ddl.check_sqlite(conn)
         return conn
 
     @property
@@ -130,7 +131,7 @@ class ViewStore:
             with conn.transaction(), conn.cursor() as cursor:
                 yield _Placeholders(cursor)
             return
-        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")  # a read takes no write lock (WAL: never waits)
         try:
             yield _Placeholders(conn.cursor())
         except BaseException:

@@ -122,8 +122,11 @@ class Projector:
                 progress(len(records))
 
     def _catch_up_in_sqlite(self, view: SQLiteView, progress: Callable[[int], None] | None) -> int:
-        """Let SQLite read the log and write the view in one statement per batch and table."""
+        """Let SQLite read the log and write the view in one statement per batch and table (a view already up to
+        date is told by a read, which takes no write lock)."""
         done = 0
+        if not self.store.query(SQLITE_COUNT, (self.position(), 1))[0][0]:
+            return done
         while True:
             with self.store.transaction() as cursor:  # BEGIN IMMEDIATE: one projector at a time
                 cursor.execute("SELECT position FROM lifecycle_positions WHERE view = ?", (view.name,))
