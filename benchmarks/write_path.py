@@ -85,7 +85,8 @@ def measure(url: str, count: int, cleanup: Callable[[], None]) -> dict[str, floa
         seconds = lifecycle_run(app, count)
         size = mean_event_size(app)
         app.close()
-        plain = PlainApp(env=resolve(url).env)  # the Lifecycle above made the schema
+        env = {k: v for k, v in resolve(url).env.items() if k != "APPLICATION_RECORDER_TOPIC"}
+        plain = PlainApp(env=env)  # eventsourcing's own recorder, on the schema the Lifecycle above made
         probe = Plain("x")
         overhead = len(plain.mapper.to_stored_event(probe.collect_events()[0]).state) - 1
         baseline = plain_run(plain, count, "x" * max(1, int(size) - overhead))

@@ -13,6 +13,7 @@ from ..domain.complaint import Complaint
 from ..domain.errors import DuplicateComplaint, InvalidInput
 from ..domain.planned import Who
 from ..domain.profile import Profile
+from ..stores.mapper import SealingMapper
 from ..views.deadlines import due
 from .engine import RETRIES, ConcurrentChange, Engine, Moment
 
@@ -29,9 +30,13 @@ class Commands(Engine):
     """Every way a complaint changes; each one loads, acts and saves, and a refused one records nothing."""
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
-        """Refuse on a read-only store before anything is written (ReadOnlyStore), else the engine's save."""
+        """Refuse on a read-only store before anything is written (ReadOnlyStore), else the engine's save (the keys
+        of a bulk save looked up at once)."""
         self.tables.writable()
-        return super().save(*objs, **kwargs)
+        with self.keys.cached():
+            if len(objs) > 1 and isinstance(self.mapper, SealingMapper):
+                self.mapper.prefetch(objs)
+            return super().save(*objs, **kwargs)
 
     def file(
         self,

@@ -55,6 +55,8 @@ class RuleTable:
     confirmed: frozenset[str] = frozenset()
     """Closing states in which the consumer confirmed the resolution (none where outcomes are company-reported)."""
     machine: Machine = field(init=False, repr=False, compare=False)
+    _asked: dict[tuple[str, ...], Any] = field(init=False, repr=False, compare=False, default_factory=dict)
+    """What the machine answered, by question: the table never changes, so each is asked once."""
 
     def __post_init__(self) -> None:
         machine = Machine(
@@ -69,17 +71,29 @@ class RuleTable:
     @property
     def events(self) -> list[str]:
         """Every event name in the table, in order of first appearance."""
-        return list(dict.fromkeys(rule.event for rule in self.rules))
+        if ("events",) not in self._asked:
+            self._asked[("events",)] = tuple(dict.fromkeys(rule.event for rule in self.rules))
+        return list(self._asked[("events",)])
 
     def allowed(self, state: str, *, by_clock: bool = False) -> list[str]:
         """The events allowed in `state`; the clock's own only when `by_clock`."""
-        return [event for event in self.machine.get_triggers(state) if by_clock or self.actors.get(event) != CLOCK]
+        question = ("allowed", state, "clock" if by_clock else "")
+        if question not in self._asked:
+            triggers = self.machine.get_triggers(state)
+            self._asked[question] = tuple(e for e in triggers if by_clock or self.actors.get(e) != CLOCK)
+        return list(self._asked[question])
 
     def rule_for(self, state: str, event: str, facts: Mapping[str, Any]) -> Rule | None:
         """The row `event` takes from `state` given `facts`, or None when none does."""
-        for transition in self.machine.get_transitions(trigger=event, source=state):
-            if all(bool(facts.get(str(c.func))) == c.target for c in transition.conditions):
-                return self._rule(state, event, transition.dest)
+        question = ("rule", state, event)
+        if question not in self._asked:
+            self._asked[question] = tuple(
+                (tuple((str(c.func), c.target) for c in t.conditions), self._rule(state, event, t.dest))
+                for t in self.machine.get_transitions(trigger=event, source=state)
+            )
+        for conditions, rule in self._asked[question]:
+            if all(bool(facts.get(name)) == target for name, target in conditions):
+                return rule  # type: ignore[no-any-return]
         return None
 
     def _rule(self, source: str, event: str, dest: str | None) -> Rule | None:

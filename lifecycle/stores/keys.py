@@ -91,6 +91,26 @@ class KeyStore:
         rows = self.store.query("SELECT key FROM lifecycle_keys WHERE complaint_id = ?", (complaint_id,))
         return bytes(rows[0][0]) if rows and rows[0][0] is not None else None
 
+    def prefetch(self, consumers: dict[str, str | None]) -> None:
+        """Within `cached`: the keys of many complaints (id in hex -> consumer named at filing, if any) looked up
+        at once, made where missing, as a bulk save needs them (one transaction, not one per complaint)."""
+        if self._cache is None or not consumers:
+            return
+        wanted = [i for i in consumers if self._cache.get(i) is None]
+        rows = [(i, self.pepper.digest(consumers[i]), os.urandom(32)) for i in wanted]  # digests first: the pepper
+        with self.store.transaction() as cursor:  # may be read in a transaction of its own
+            synchronous(cursor, self.store.dialect)
+            cursor.executemany(
+                "INSERT INTO lifecycle_keys VALUES (?, ?, ?, NULL) ON CONFLICT (complaint_id) DO NOTHING", rows
+            )
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            for complaint_id, key in self.store.query(
+                f"SELECT complaint_id, key FROM lifecycle_keys WHERE complaint_id IN ({marks})", chunk
+            ):
+                self._cache[str(complaint_id)] = None if key is None else bytes(key)
+
     def keys_for(self, complaint_ids: list[str]) -> dict[str, bytes]:
         """Many complaints' keys at once, made where missing (a key left by a killed import is used again)."""
         if not complaint_ids:

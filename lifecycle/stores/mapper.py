@@ -7,6 +7,7 @@ from typing import Any
 from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
 
 from ..domain.errors import InvalidInput
+from .compact import EventCompressor
 from .keys import ERASED, PERSONAL, KeyStore, Sealed, open_sealed, seal
 
 
@@ -14,7 +15,7 @@ class SealingMapper(Mapper[Any]):
     """Seals personal fields on the way to the store and opens them (or marks them erased) on the way back."""
 
     def __init__(self, transcoder: Transcoder, keys: KeyStore) -> None:
-        super().__init__(transcoder)
+        super().__init__(transcoder, compressor=EventCompressor())
         self.keys = keys
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
@@ -35,6 +36,18 @@ class SealingMapper(Mapper[Any]):
         copy = object.__new__(type(domain_event))
         object.__setattr__(copy, "__dict__", sealed)
         return super().to_stored_event(copy)
+
+    def prefetch(self, aggregates: Any) -> None:
+        """Before a bulk save (within the keys' `cached`): every key its events will be sealed under, looked up (and
+        made) at once, each with the consumer of the first event that needs it, as `to_stored_event` would."""
+        consumers: dict[str, str | None] = {}
+        for aggregate in aggregates:
+            for event in getattr(aggregate, "pending_events", ()):
+                state = vars(event)
+                if any(isinstance(state.get(f), str) for f in PERSONAL):
+                    consumers[event.originator_id.hex] = state.get("consumer")
+                    break
+        self.keys.prefetch(consumers)
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
         event = super().to_domain_event(stored_event)

@@ -18,6 +18,7 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError, StoredEvent
 from orjson import dumps, loads
 
+from .compact import packed, plain
 from .links import Linker, Row
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -46,8 +47,13 @@ class Record:
     def data(self) -> dict[str, Any]:
         """The event's fields as stored (JSON)."""
         if self._data is None:
-            self._data = loads(self.raw)
+            self._data = loads(plain(self.raw))
         return self._data
+
+    @property
+    def json(self) -> bytes:
+        """The event's state as JSON (decompressed when it was stored compressed)."""
+        return plain(self.raw)
 
     def value(self, name: str) -> Any:
         """A field with its transcoding's wrapper taken off (None when absent)."""
@@ -96,11 +102,12 @@ def sqlite_micros(text: str) -> str:
 
 
 SQLITE_BATCH = (
-    "SELECT originator_id AS complaint_id, originator_version AS version, topic, CAST(state AS TEXT) AS s "
-    f"FROM {SQLITE_LOG} WHERE rowid > ? AND rowid <= ?"
+    "WITH batch AS MATERIALIZED (SELECT originator_id AS complaint_id, originator_version AS version, topic, "
+    f"lifecycle_json(state) AS s FROM {SQLITE_LOG} WHERE rowid > ? AND rowid <= ?) SELECT * FROM batch"
 )
 """The SQLite log between two notification ids (after, upto], in views' words: complaint_id (hex), version,
-topic and the state as JSON text `s` (read its fields with `sql_field("s", ...)`)."""
+topic and the state as JSON text `s` (read its fields with `sql_field("s", ...)`), each state decompressed
+once (`lifecycle_json`, registered on the views' connection: stores/compact.py)."""
 
 
 SQLITE_READ = (
@@ -126,7 +133,7 @@ def notification_records(notifications: Iterable[Any]) -> list[Record]:
 
 def members(state: bytes, drop: Iterable[str] = ()) -> tuple[dict[str, Any], bytes]:
     """A stored state's fields without `drop` and the recording time: decoded, and as JSON members."""
-    fields = loads(state)
+    fields = loads(plain(state))
     for name in (*drop, RECORDED):
         fields.pop(name, None)
     return fields, dumps(fields)[1:-1]
@@ -165,7 +172,7 @@ def event_rows(
 
 def last_state(state: bytes) -> str:
     """The `state` field of a stored event (the complaint's state after it)."""
-    return str(loads(bytes(state))["state"])
+    return str(loads(plain(state))["state"])
 
 
 class EventTable:
@@ -205,7 +212,7 @@ class EventTable:
         """For the complaints that exist (ids in hex): the stored state of their first event."""
         if self.table is None:  # in memory: ask the recorder
             firsts = {i: self.recorder.select_events(UUID(i), lte=1) for i in ids}
-            return {i: bytes(events[0].state) for i, events in firsts.items() if events}
+            return {i: plain(events[0].state) for i, events in firsts.items() if events}
         found: dict[str, bytes] = {}
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
@@ -215,12 +222,13 @@ class EventTable:
                 "AND originator_version = 1",
                 chunk if self.sqlite else [UUID(i) for i in chunk],
             )
-            found.update((UUID(str(originator_id)).hex, bytes(state)) for originator_id, state in rows)
+            found.update((UUID(str(originator_id)).hex, plain(state)) for originator_id, state in rows)
         return found
 
     def insert(self, rows: list[tuple[str, int, str, bytes]]) -> None:
         """Insert (complaint id in hex, version, topic, state) rows in one transaction, linked into the hash chain;
         a row another writer recorded meanwhile raises eventsourcing's IntegrityError and inserts none."""
+        rows = [(complaint_id, version, topic, packed(state)) for complaint_id, version, topic, state in rows]
         if self.sqlite:  # rowids (notification ids) follow the largest: the chain's positions are known
             try:
                 with self.store.transaction() as cursor:

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from typing import Any, Protocol
 
 from ..domain.errors import InvalidInput
+from .compact import plain_text
 from .database import Database
 from .retry import attempts
 from .schema import SchemaLock
@@ -89,6 +90,8 @@ class ViewStore:
         if self.read_only and self.database.kind == "sqlite":  # SQLite's own read-only mode: binds root too
             path = self.database.env["SQLITE_DBNAME"]
         conn: Any = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False, uri=True)
+        conn.create_function("lifecycle_json", 1, plain_text, deterministic=True)  # stored states as JSON text
+        conn.execute("PRAGMA temp_store=MEMORY")  # batches of the log read in SQL are materialized in memory
         conn.execute("PRAGMA secure_delete=ON")  # what this connection frees (a destroyed key's bytes) is zeroed
         if path != ":memory:" and not self.read_only:
             wal(conn)

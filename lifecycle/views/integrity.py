@@ -11,7 +11,7 @@ from ..stores.database import resolve
 from ..stores.keys import PERSONAL, KeyStore, Sealed, open_sealed
 from ..stores.stored import Record, typed
 from ..stores.view_store import ViewStore
-from .chain import Finding, as_bytes
+from .chain import Finding
 from .deadlines import DeadlineView
 from .report.view import ReportView
 
@@ -107,7 +107,7 @@ class KeyCheck:
 
     def take(self, record: Record) -> None:
         """Open what `record` seals, if anything."""
-        if b'"sealed"' not in as_bytes(record.raw) or self.findings:
+        if self.findings or b'"sealed"' not in record.json:
             return
         for name in PERSONAL:
             value = typed(record.data.get(name), "sealed")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def dump(db: Path) -> list[str]:
     """Every table of the store, row by row, as SQL."""
-    with sqlite3.connect(db) as connection:
+    with closing(sqlite3.connect(db)) as connection:  # closed here: its -wal and -shm files go with it
         return list(connection.iterdump())
 
 

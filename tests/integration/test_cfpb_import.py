@@ -23,6 +23,7 @@ from lifecycle import Lifecycle
 from lifecycle.cli.render.report import as_json
 from lifecycle.importers.cfpb.importer import Importer
 from lifecycle.importers.cfpb.mapping import NO_COMPANY
+from lifecycle.stores.compact import plain
 
 DATA = Path(__file__).parents[1] / "data" / "cfpb"  # a copy of ../shared/data/cfpb (see its PROVENANCE.md)
 FILES = sorted(DATA.glob("*.csv"))
@@ -77,7 +78,7 @@ def events(path: Path) -> list[tuple[Any, ...]]:
         ).fetchall()
     out = []
     for rowid, originator_id, version, topic, state in rows:
-        data = orjson.loads(state)
+        data = orjson.loads(plain(state))
         data.pop("timestamp")
         out.append((rowid, originator_id, version, topic, data))
     return out

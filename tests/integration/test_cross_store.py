@@ -26,6 +26,7 @@ from orjson import loads
 
 from lifecycle import Lifecycle
 from lifecycle.cli.main import main
+from lifecycle.stores.compact import plain
 from lifecycle.stores.stored import SQLITE_BATCH, sql_field, sqlite_micros
 from lifecycle.views.deadlines import DeadlineView
 
@@ -80,7 +81,7 @@ def exact(text: str) -> int:
 def recorded(both: Pair) -> Recorded:
     """Every stored event's fields, by (complaint id in hex, version), read from PostgreSQL's table of events."""
     rows = both[1].tables.query("SELECT originator_id, originator_version, state FROM lifecycle_events")
-    return {(UUID(str(r[0])).hex, int(r[1])): loads(bytes(r[2])) for r in rows}
+    return {(UUID(str(r[0])).hex, int(r[1])): loads(plain(r[2])) for r in rows}
 
 
 def test_imports_and_the_clock_record_the_same(cfpb_store: Imported, cfpb_postgres: ImportedPostgres) -> None:

@@ -24,6 +24,7 @@ from lifecycle.importers.cfpb.export import ExportRow, read
 from lifecycle.importers.cfpb.importer import Importer
 from lifecycle.importers.cfpb.mapping import RESPONSES, UNTIMELY, Moments, file_row, reading, shown
 from lifecycle.profiles import CFPB
+from lifecycle.stores.compact import plain
 
 DATA = Path(__file__).parents[1] / "data" / "cfpb"
 FILES = sorted(DATA.glob("*.csv"))
@@ -106,7 +107,7 @@ def stored(app: Lifecycle, reference: str) -> list[dict[str, Any]]:
     with sealed values reduced to their type (the ciphertext differs by its nonce)."""
     out = []
     for event in app.recorder.select_events(Complaint.create_id(reference)):
-        state = orjson.loads(event.state)
+        state = orjson.loads(plain(event.state))
         del state["timestamp"]
         for name, value in state.items():
             if isinstance(value, dict) and value.get("_type_") == "sealed":

@@ -78,7 +78,7 @@ FACADE = "application/lifecycle.py"
 MAX_FACADE_LINES = 150
 
 STORED_SHAPE_OWNER = "stores/stored.py"
-STORED_SHAPE = ("_data_", "_type_", "stored_events", "rowid", "CAST(state", "originator_version AS")
+STORED_SHAPE = ("_data_", "_type_", "stored_events", "rowid", "lifecycle_json(state", "originator_version AS")
 
 CALENDAR = "domain/calendar.py"
 DAY_BOUNDARIES = ("start_of", "end_of", "after")
