@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"
 """The version: pyproject.toml reads it from here (`lifecycle --version` prints it from the installed metadata)."""
 
 if TYPE_CHECKING:
