@@ -46,7 +46,7 @@ def test_the_scale_benchmark_reports_every_figure_of_a_tiny_store(tmp_path: Path
     assert number(table["complaints"]) == info["filed"] == 2000 and info["bad"] == 0
     events = number(table["events"])
     assert events == info["events"] and 2000 * 3 <= events < 2000 * 4  # filed, sent, a response; some more
-    assert 300 < number(table["bytes per event, all-in (file / events)"]) < 5000
+    assert 300 < number(table["bytes per event, all-in (store on disk / events)"]) < 5000
     for label, key, _, kind in ROWS:
         if kind is not None and key != "generate_s":  # (the tiny store's CSV may take under 0.05 s)
             assert number(table[label]) > 0, label
