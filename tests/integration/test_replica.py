@@ -80,7 +80,8 @@ class Replica:
     def url(self, primary: str) -> str:
         """The same store (database and schema) on the replica."""
         parts = urlsplit(primary)
-        return urlunsplit(parts._replace(netloc=f"{parts.netloc.rsplit(':', 1)[0]}:{self.port}"))
+        user, at, _ = parts.netloc.rpartition("@")
+        return urlunsplit(parts._replace(netloc=f"{user}{at}{parts.hostname}:{self.port}"))
 
 
 def as_server_user(command: list[str]) -> list[str]:
