@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
+import psycopg
 from eventsourcing.persistence import ApplicationRecorder, StoredEvent
 from eventsourcing.popo import POPOApplicationRecorder, POPOFactory
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
@@ -66,7 +67,7 @@ class LinkedPostgresRecorder(PostgresApplicationRecorder):
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         ids: Sequence[int] | None = super().insert_events(stored_events, **kwargs)
         if stored_events:
-            durable(self.datastore)
+            durable(self.datastore, self.linker.meta)
         return ids
 
     def _insert_stored_events(self, *args: Any, **kwargs: Any) -> None:  # (cursor, stored events)
@@ -83,14 +84,23 @@ class LinkedPostgresRecorder(PostgresApplicationRecorder):
 ASYNC_COMMIT = "SET LOCAL synchronous_commit TO off"
 """The insert's commit does not wait for the disk (under the table lock); `durable` waits for it after."""
 FLUSH = "SELECT pg_logical_emit_message(true, 'lifecycle', '')"
-"""A transaction that writes one WAL record and commits synchronously: PostgreSQL flushes the WAL up to it, so every
-commit before it (the insert's, made before) is on disk when it returns. Any role may run it."""
+"""A transaction that writes one WAL record and commits as the server's `synchronous_commit` says (on by default):
+PostgreSQL then flushes the WAL up to it, so every commit before it (the insert's) is on disk when it returns. Any role
+may run it unless a DBA revoked it: then FALLBACK, which does the same through a row of the chain's own table (one
+writer at a time there)."""
+FALLBACK = "UPDATE {meta} SET value = value WHERE name = 'key'"
 
 
-def durable(datastore: PostgresDatastore) -> None:
+def durable(datastore: PostgresDatastore, meta: str = META) -> None:
     """Return once every transaction this process committed is on disk (one flush shared by concurrent writers)."""
     with datastore.get_connection() as conn:
-        conn.execute(FLUSH)
+        if not getattr(datastore, "lifecycle_fallback", False):
+            try:
+                conn.execute(FLUSH)
+                return
+            except psycopg.errors.InsufficientPrivilege:
+                datastore.lifecycle_fallback = True  # type: ignore[attr-defined]
+        conn.execute(FALLBACK.format(meta=meta).encode())
 
 
 class LinkedMemoryRecorder(POPOApplicationRecorder):

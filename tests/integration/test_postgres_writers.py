@@ -70,30 +70,40 @@ def test_a_start_on_an_existing_schema_takes_no_lock_on_the_events_table(postgre
     assert (done.returncode, done.stdout) == (0, "opened\n"), done.stderr
 
 
+REFUSED = "DO $$ BEGIN RAISE insufficient_privilege; END $$"
+"""What running pg_logical_emit_message says to a role a DBA revoked it from."""
+
+
+@pytest.mark.parametrize("refused", [False, True], ids=["flush", "flush-refused"])
 def test_the_table_lock_is_released_before_a_commit_waits_for_the_disk(
-    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch, refused: bool
 ) -> None:
+    if refused:
+        monkeypatch.setattr(linked, "FLUSH", REFUSED)
     app = Lifecycle(postgres_url)
     seen: list[tuple[bool, bool, bool]] = []
     flush = linked.durable
+    table = f'"{schema_of(postgres_url)}".lifecycle_events'
 
-    def spy(datastore: Any) -> None:
+    def spy(*args: Any) -> None:
         with psycopg.connect(POSTGRES) as other:
-            committed = other.execute(f'SELECT count(*) FROM "{schema_of(postgres_url)}".lifecycle_events').fetchone()
+            committed = other.execute(f"SELECT count(*) FROM {table}").fetchone()
             try:  # NOWAIT: refused at once if the writer still held the table
-                other.execute(f'LOCK TABLE "{schema_of(postgres_url)}".lifecycle_events IN EXCLUSIVE MODE NOWAIT')
+                other.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE NOWAIT")
                 free = True
             except psycopg.errors.LockNotAvailable:
                 free = False
             other.rollback()
             wrote = other.execute("SELECT pg_current_wal_insert_lsn()").fetchone()
-            flush(datastore)
+            flush(*args)
             on_disk = other.execute("SELECT pg_current_wal_flush_lsn() >= %s", wrote).fetchone()
         seen.append((bool(committed and committed[0]), free, bool(on_disk and on_disk[0])))
 
     monkeypatch.setattr(linked, "durable", spy)
     app.file("Acme", "Billing Issues", "2024-03-04", "R-1")
     app.respond("R-1", "2024-03-05")
+    assert [s.event for s in app.history("R-1")] == ["filed", "responded"]
+    assert getattr(app.recorder.datastore, "lifecycle_fallback", False) is refused  # type: ignore[attr-defined]
     app.close()
     # each save: committed and the lock free before the wait; once it returns, everything written before is on disk
     assert seen == [(True, True, True), (True, True, True)]
