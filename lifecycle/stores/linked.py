@@ -49,7 +49,7 @@ class LinkedPostgresRecorder(PostgresApplicationRecorder):
     without waiting for its WAL to reach the disk (`synchronous_commit` off, set for it alone), which releases the
     lock at once; then, outside the lock, `insert_events` returns only once that WAL is on disk (`durable`), where
     concurrent writers share one flush (PostgreSQL's group commit). The chain's last link is read in the same round
-    trip as the insert."""
+    trip as the insert (queued after the lock, before the insert)."""
 
     def __init__(self, datastore: PostgresDatastore, events_table_name: str = SQLITE_LOG) -> None:
         super().__init__(datastore, events_table_name=events_table_name)
@@ -64,16 +64,16 @@ class LinkedPostgresRecorder(PostgresApplicationRecorder):
             for statement in create_statements(self.linker.table, self.linker.meta, postgres=True):
                 curs.execute(statement.encode())
 
-    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
-        ids: Sequence[int] | None = super().insert_events(stored_events, **kwargs)
-        if stored_events:
+    def insert_events(self, *args: Any, **kwargs: Any) -> Any:  # (stored events)
+        ids = super().insert_events(*args, **kwargs)
+        if ids:  # events were inserted (none: nothing to wait for)
             durable(self.datastore, self.linker.meta)
         return ids
 
-    def _insert_stored_events(self, *args: Any, **kwargs: Any) -> None:  # (cursor, stored events)
-        super()._insert_stored_events(*args, **kwargs)  # SET LOCAL, LOCK, NOTIFY, INSERT: queued in the pipeline
+    def _notify_channel(self, *args: Any, **kwargs: Any) -> None:  # (cursor); after LOCK, before the INSERT
+        super()._notify_channel(*args, **kwargs)
         self._last.cursor = args[0].connection.cursor()
-        self._last.cursor.execute(self.linker.last_link.encode())  # read with the insert's results, under the lock
+        self._last.cursor.execute(self.linker.last_link.encode())  # answered with the insert, under the lock
 
     def _fetch_ids_after_insert_events(self, *args: Any, **kwargs: Any) -> Any:  # (cursor, stored events)
         ids = super()._fetch_ids_after_insert_events(*args, **kwargs)
