@@ -87,9 +87,20 @@ class Linker:
         """Write the links of `rows` (this transaction's events, in position order) after the last link."""
         if not rows:
             return
+        cursor.execute(self.last_link)
+        self.link_after(cursor, cursor.fetchone(), rows)
+
+    @property
+    def last_link(self) -> str:
+        """The statement that reads the chain's last link (position, link), none before the first."""
+        return f"SELECT position, link FROM {self.table} ORDER BY position DESC LIMIT 1"
+
+    def link_after(self, cursor: Any, last: Any, rows: Sequence[Row]) -> None:
+        """Write the links of `rows` after `last`, the chain's last link as `last_link` read it in this
+        transaction (None before the first)."""
+        if not rows:
+            return
         self._check_key(cursor)
-        cursor.execute(f"SELECT position, link FROM {self.table} ORDER BY position DESC LIMIT 1")
-        last = cursor.fetchone()
         previous = bytes(_value(last, 1, "link")) if last else GENESIS
         if last and int(_value(last, 0, "position")) >= rows[0].position:
             raise ChainRefused(
