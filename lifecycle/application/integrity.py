@@ -13,6 +13,7 @@ from typing import Any
 from ..domain.errors import InvalidInput
 from ..stores import anchors
 from ..stores.anchors import Anchor
+from ..stores.linked import settled
 from ..stores.links import chain_key, fingerprint, key_mismatch, read_links, stored_fingerprint
 from ..stores.stored import Record
 from ..views.chain import Finding, Scan, anchor_findings, checkpoints, describe, scan
@@ -129,6 +130,7 @@ class Integrity(Erasing):
         verdict = self.verify()
         if not verdict.intact:
             raise InvalidInput(f"not anchored: the store does not verify ({verdict.findings[0]})")
+        settled(self.recorder)  # the head it read is on disk before the anchor names it
         anchor = Anchor(
             verdict.head,
             verdict.head_link,

@@ -103,6 +103,13 @@ def durable(datastore: PostgresDatastore, meta: str = META) -> None:
         conn.execute(FALLBACK.format(meta=meta).encode())
 
 
+def settled(recorder: Any) -> None:
+    """Return once every event another session can see is on disk: on PostgreSQL, whose inserts commit before
+    their flush (see `durable`), what an anchor records must not be lost by a crash; elsewhere nothing to do."""
+    if isinstance(recorder, LinkedPostgresRecorder):
+        durable(recorder.datastore, recorder.linker.meta)
+
+
 class LinkedMemoryRecorder(POPOApplicationRecorder):
     """The in-memory recorder; its links are kept in an in-memory SQLite table beside it."""
 
