@@ -11,9 +11,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import click
-import psycopg
 from eventsourcing.persistence import PersistenceError
-from psycopg.errors import DeadlockDetected, LockNotAvailable, SerializationFailure
 
 from ..application import ConcurrentChange, Lifecycle
 from ..domain.errors import LifecycleError
@@ -120,10 +118,20 @@ def locked(error: BaseException) -> bool:
     while found is not None:
         if isinstance(found, sqlite3.OperationalError) and ("locked" in str(found) or "busy" in str(found)):
             return True
-        if isinstance(found, (LockNotAvailable, DeadlockDetected, SerializationFailure)):
+        if type(found).__module__.startswith("psycopg") and type(found).__name__ in PG_BUSY:
             return True
         found = found.__cause__
     return False
+
+
+PG_BUSY = frozenset({"LockNotAvailable", "DeadlockDetected", "SerializationFailure"})
+"""psycopg's errors that mean another writer held on: busy, not broken."""
+
+
+def database_errors(*more: type[Exception]) -> tuple[type[Exception], ...]:
+    """The errors a store raises (and `more`); psycopg's only once it is loaded (a SQLite store never imports it)."""
+    psycopg = sys.modules.get("psycopg")
+    return (sqlite3.Error, PersistenceError, *more, *((psycopg.Error,) if psycopg is not None else ()))
 
 
 @contextmanager
@@ -136,7 +144,7 @@ def engine(db: str, create: bool = False, by: str | None = None) -> Iterator[Lif
         app = Lifecycle(db, by=by, create=create)
     except LifecycleError as error:
         fail(str(error))
-    except (sqlite3.Error, psycopg.Error, PersistenceError, OSError) as error:  # cannot be reached or read
+    except database_errors(OSError) as error:  # cannot be reached or read
         if locked(error):
             fail(f"busy: database {db}: {error}; {RUN_AGAIN}", BUSY)
         fail(f"cannot open database {db}: {error}")
@@ -153,7 +161,7 @@ def engine(db: str, create: bool = False, by: str | None = None) -> Iterator[Lif
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{fresh}{suffix}").unlink(missing_ok=True)
         fail(str(error))
-    except (sqlite3.Error, psycopg.Error, PersistenceError) as error:
+    except database_errors() as error:
         if locked(error):
             fail(f"busy: database {db}: {error}; {RUN_AGAIN}", BUSY)
         fail(f"database {db}: {error}", FAILURE)

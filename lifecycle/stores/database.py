@@ -14,7 +14,8 @@ from ..domain.redaction import SECRETS, masked
 DEFAULT_DB = "lifecycle.db"
 MEMORY = "memory://"
 LINKED = "lifecycle.stores.linked"
-"""eventsourcing's recorders that link every insert into the hash chain (stores/linked.py)."""
+"""eventsourcing's recorders that link every insert into the hash chain (stores/linked.py; PostgreSQL's in
+stores/linked_postgres.py)."""
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ def _postgres(url: str) -> Database:
         "POSTGRES_SCHEMA": schema,
         "POSTGRES_POOL_SIZE": "2",
         "POSTGRES_MAX_OVERFLOW": "4",
-        "APPLICATION_RECORDER_TOPIC": f"{LINKED}:LinkedPostgresRecorder",
+        "APPLICATION_RECORDER_TOPIC": f"{LINKED}_postgres:LinkedPostgresRecorder",
     }
     keys = {"host": "HOST", "port": "PORT", "dbname": "DBNAME", "user": "USER", "password": "PASSWORD"}
     conninfo = " ".join(f"{key}={quoted(settings[f'POSTGRES_{name}'])}" for key, name in keys.items())

@@ -16,7 +16,7 @@ import psycopg
 import pytest
 
 from lifecycle import Lifecycle
-from lifecycle.stores import linked
+from lifecycle.stores import linked_postgres as linked
 
 from ..conftest import POSTGRES
 
