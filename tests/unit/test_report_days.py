@@ -53,8 +53,8 @@ def test_no_response_no_figure() -> None:
 def habit_of(timely: list[bool], days_ago: int, rule: Habit) -> dict[str, object]:
     now = datetime(2025, 6, 30, 23, 0, tzinfo=UTC)
     habits = Habits(now)
-    for flag in timely:
-        habits.add(micros(now - timedelta(days=days_ago)) or 0, "bbb", flag)
+    for i, flag in enumerate(timely):
+        habits.add(micros(now - timedelta(days=days_ago)) or 0, "bbb", flag, ("Acme", 0, f"C-{i}"))
     profile = PROFILES["bbb"]
     return habits.habit({"bbb": replace(profile, habit=rule)})
 
