@@ -178,7 +178,9 @@ def business_names(store: ViewStore) -> list[str]:
 
 def filing_span(store: ViewStore) -> tuple[datetime, datetime] | None:
     """When the first and the last complaint in the store were filed (None: none was)."""
-    first, last = store.query("SELECT MIN(filed_at), MAX(filed_at) FROM report_cases")[0]
+    first, last = store.query(  # one aggregate a subquery: each an index seek (both in one would scan the table)
+        "SELECT (SELECT MIN(filed_at) FROM report_cases), (SELECT MAX(filed_at) FROM report_cases)"
+    )[0]
     return None if first is None else (moment(first), moment(last))
 
 
