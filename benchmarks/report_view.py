@@ -21,11 +21,12 @@ from lifecycle import Lifecycle
 from .projection_rebuild import plain_read, timed
 
 REPORT = (
-    "import atexit, resource, sys; from lifecycle.cli import main; sys.argv[0] = 'lifecycle'; "
-    "atexit.register(lambda: print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)); main()"
+    "import atexit, re, sys; from pathlib import Path; from lifecycle.cli import main; sys.argv[0] = 'lifecycle'; "
+    "atexit.register(lambda: print(re.search(r'VmHWM:\\s+(\\d+)', Path('/proc/self/status').read_text())[1], "
+    "file=sys.stderr)); main()"
 )
-"""`lifecycle` in a child process that says its peak RSS (KiB) last on stderr (the child's own: a forked child
-starts with its parent's pages, which RUSAGE_CHILDREN would count)."""
+"""`lifecycle` in a child process that says its peak RSS (KiB) last on stderr: the kernel's high-water mark of
+its own memory (`getrusage` would count the pages of the parent it was forked from)."""
 
 
 def business_ms(app: Lifecycle, count: int) -> float:
