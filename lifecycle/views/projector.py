@@ -10,7 +10,7 @@ from typing import Any, Protocol, runtime_checkable
 from eventsourcing.application import Application
 
 from ..stores.stored import SQLITE_COUNT, SQLITE_READ, Record, notification_records, records
-from ..stores.view_store import Cursor, ViewStore
+from ..stores.view_store import Cursor, ReadOnlyStore, ViewStore
 
 POSITIONS = (
     "CREATE TABLE IF NOT EXISTS lifecycle_positions ("
@@ -142,10 +142,17 @@ class Projector:
                 progress(count)
 
     def _behind(self) -> None:
-        """On a read-only store: warn once when the view has not taken in every recorded event."""
+        """On a read-only store: warn once when the view has not taken in every recorded event (refused when its
+        tables have another version's layout: they cannot be read, nor rebuilt)."""
         last = self.app.recorder.max_notification_id() or 0
         rows = self.store.query("SELECT position, schema FROM lifecycle_positions WHERE view = ?", (self.view.name,))
-        position = int(rows[0][0]) if rows and rows[0][1] == self.view.schema else 0
+        if rows and rows[0][1] != self.view.schema:
+            raise ReadOnlyStore(
+                f"the store is read-only ({self.store.read_only}) and its {self.view.name} view has the layout of "
+                f"another version ({rows[0][1]}; this one reads {self.view.schema}): open it writable once, with any "
+                "command, to rebuild the view"
+            )
+        position = int(rows[0][0]) if rows else 0
         if position < last:
             self.store.warn_once(
                 self.view.name,

@@ -150,7 +150,9 @@ def test_a_deleted_view_row_is_named(store: Lifecycle, store_url: str, tmp_path:
         f"SELECT originator_id, originator_version FROM {table} WHERE {column} = ?", (position,)
     )
     tamper(
-        store, "DELETE FROM report_steps WHERE complaint_id = ? AND version = ?", (str(oid).replace("-", ""), version)
+        store,
+        "DELETE FROM report_events WHERE n = (SELECT n FROM report_cases WHERE complaint_id = ?) AND version = ?",
+        (str(oid).replace("-", ""), version),
     )
     assert broken_at(store_url, tmp_path, True, False) == position
     assert cli(store_url, "rebuild", "--view", "report").exit_code == 0

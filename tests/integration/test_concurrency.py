@@ -223,7 +223,7 @@ def test_a_bulk_import_leaves_fresh_planner_statistics_and_a_small_one_does_not(
         with psycopg.connect(POSTGRES) as conn:
             rows = conn.execute(
                 "SELECT relname, reltuples FROM pg_class JOIN pg_namespace n ON n.oid = relnamespace "
-                "WHERE nspname = %s AND relname IN ('lifecycle_events', 'report_steps')",
+                "WHERE nspname = %s AND relname IN ('lifecycle_events', 'report_events')",
                 (fresh_schemas[-1],),
             ).fetchall()
         return dict(rows)
@@ -232,4 +232,4 @@ def test_a_bulk_import_leaves_fresh_planner_statistics_and_a_small_one_does_not(
     assert all(tuples <= 0 for tuples in estimated().values())  # never analyzed: the planner guesses
     assert import_rows(1000) >= ANALYZE_AFTER
     events = recorded(db)
-    assert estimated() == {"lifecycle_events": events, "report_steps": events}  # ANALYZE counted them
+    assert estimated() == {"lifecycle_events": events, "report_events": events}  # ANALYZE counted them

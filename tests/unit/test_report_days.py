@@ -24,7 +24,7 @@ def test_exact_days_count_the_hours_and_day_only_times_count_whole_days() -> Non
     elapsed.add(at(0), "day", at(2.9), None, UTC)  # filed on a day only: 3 days later by the calendar
     elapsed.add(at(0), None, at(0.2), "day", UTC)  # the same day
     figures = elapsed.figures()
-    assert elapsed.known == [1.5, 3.0, 0.0]
+    assert list(elapsed.known) == [1.5, 3.0, 0.0]
     assert figures["days_basis"] == {"exact": 1, "day": 2, "at_most": 0, "after": 0}
     assert figures["median_days_to_response"] == 1.5 and figures["median_days_at_most"] is None
     assert elapsed.headline() == (1.5, "day")
@@ -53,8 +53,8 @@ def test_no_response_no_figure() -> None:
 def habit_of(timely: list[bool], days_ago: int, rule: Habit) -> dict[str, object]:
     now = datetime(2025, 6, 30, 23, 0, tzinfo=UTC)
     habits = Habits(now)
-    for flag in timely:
-        habits.add(micros(now - timedelta(days=days_ago)) or 0, "bbb", flag)
+    for i, flag in enumerate(timely):
+        habits.add(micros(now - timedelta(days=days_ago)) or 0, "bbb", flag, ("Acme", 0, f"C-{i}"))
     profile = PROFILES["bbb"]
     return habits.habit({"bbb": replace(profile, habit=rule)})
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from array import array
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -53,9 +54,9 @@ def _day(micros: int, zone: tzinfo) -> int:
 class Elapsed:
     """The days to first response of a section's complaints, each with how it is known."""
 
-    known: list[float] = field(default_factory=list)
+    known: array[float] = field(default_factory=lambda: array("d"))
     """Exact days, or whole days between the days where only a day is known."""
-    bounded: list[float] = field(default_factory=list)
+    bounded: array[float] = field(default_factory=lambda: array("d"))
     """Every response, a bound standing for the ones known only as made by a moment, AFTER for the others."""
     basis: Counter[str] = field(default_factory=lambda: Counter(dict.fromkeys(BASES, 0)))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
 from datetime import datetime
 from typing import Any
@@ -24,17 +25,23 @@ class Habits:
 
     def __init__(self, moment: datetime) -> None:
         self.moment = moment
-        self.judged: list[tuple[int, bool]] = []
+        self.judged, self.timely = array("q"), array("b")
         """(filed at, responded within the window) of the complaints whose window ended or that got a response."""
-        self.filed: list[int] = []
+        self.filed = array("q")
         self.profiles: Counter[str] = Counter()
+        self.first: dict[str, tuple[str, int, str]] = {}
+        """Where each profile was first seen: of profiles followed equally often, the first seen decides."""
 
-    def add(self, filed_at: int, profile: str, timely: bool | None) -> None:
-        """One published complaint filed by the moment."""
+    def add(self, filed_at: int, profile: str, timely: bool | None, rank: tuple[str, int, str]) -> None:
+        """One published complaint filed by the moment (`rank`: its place in the order of rows)."""
         self.filed.append(filed_at)
         self.profiles[profile] += 1
+        first = self.first.get(profile)
+        if first is None or rank < first:
+            self.first[profile] = rank
         if timely is not None:
-            self.judged.append((filed_at, timely))
+            self.judged.append(filed_at)
+            self.timely.append(timely)
 
     def volume(self) -> tuple[int, int, float | None]:
         """Complaints filed in the 12 months up to the moment, in the 12 before, and the change between them."""
@@ -47,10 +54,10 @@ class Habits:
         """The habit line by the rule of the profile most of the complaints follow (every rule is a profile's)."""
         if not self.profiles:
             return {}
-        profile = profiles[self.profiles.most_common(1)[0][0]]
+        profile = profiles[min(self.profiles, key=lambda p: (-self.profiles[p], self.first[p]))]
         rule = profile.habit
         since = micros(months_before(self.moment, rule.months)) or 0
-        recent = [timely for filed, timely in self.judged if filed > since]
+        recent = [timely for filed, timely in zip(self.judged, self.timely, strict=True) if filed > since]
         share = sum(recent) / len(recent) if recent else None
         if share is None or len(recent) < rule.minimum:
             line = UNKNOWN

@@ -43,9 +43,10 @@ class Listed:
 def latest(store: ViewStore, at: datetime, count: int) -> dict[str, list[str]]:
     """The references of each business's (as spelled) last `count` complaints filed by `at`, newest first."""
     rows = store.query(
-        "SELECT business, reference FROM (SELECT business, reference, ROW_NUMBER() OVER "
-        "(PARTITION BY business ORDER BY filed_at DESC, reference DESC) AS n FROM report_complaints "
-        "WHERE filed_at <= ?) AS ranked WHERE n <= ? ORDER BY business, n",
+        "SELECT b.name, ranked.reference FROM (SELECT business, reference, ROW_NUMBER() OVER "
+        "(PARTITION BY business ORDER BY filed_at DESC, reference DESC) AS n FROM report_cases "
+        "WHERE filed_at <= ?) AS ranked JOIN report_names b ON b.id = ranked.business "
+        "WHERE ranked.n <= ? ORDER BY b.name, ranked.n",
         (micros(at), count),
     )
     found: dict[str, list[str]] = {}

@@ -10,6 +10,9 @@ from .days import Elapsed
 from .fields import OPEN, Figures
 from .query import AsOf
 
+Rank = tuple[str, int, str]
+"""A row's place in the order the figures list ties in: business, filing time, reference."""
+
 
 def on_time(row: AsOf) -> bool | None:
     """Whether the first response came within the response window (None: no response and the window not ended)."""
@@ -37,9 +40,12 @@ class Tally:
         self.responded = self.confirmable = self.confirmed = self.closed_relief = self.relieved = 0
         self.unanswered = 0
         self.elapsed = Elapsed()
+        self.first: dict[tuple[str, ...], Rank] = {}
+        """Where each issue, sub-type and month's status was first seen: ties in counts, and a month's statuses, are
+        listed in that order, whatever the order rows come in."""
 
-    def add(self, row: AsOf, profile: Profile, status: str | None, timely: bool | None) -> None:
-        """Count one complaint in the window (`timely`: see `on_time`)."""
+    def add(self, row: AsOf, profile: Profile, status: str | None, timely: bool | None, rank: Rank) -> None:
+        """Count one complaint in the window (`timely`: see `on_time`; `rank`: its place in the order of rows)."""
         out, rules, zone = self.out, profile.rules, profile.calendar.zone
         out.complaints += 1
         label = status or OPEN
@@ -47,11 +53,15 @@ class Tally:
         self.types[row.complaint_type] += 1
         if row.sub_type:
             self.sub_types[row.complaint_type][row.sub_type] += 1
+            self.seen(("s", row.complaint_type, row.sub_type), rank)
         if row.issue:
             self.issues[row.issue] += 1
+            self.seen(("i", row.issue), rank)
         self.states[rules.label(row.state)] += 1
         filed_local = moment(row.filed_at).astimezone(zone)
-        self.months[filed_local.strftime("%Y-%m")][label] += 1
+        month = filed_local.strftime("%Y-%m")
+        self.months[month][label] += 1
+        self.seen(("m", month, label), rank)
         out.reopen_count += row.reopens
         out.disputes += row.disputed
         if status and rules.confirmed:
@@ -79,6 +89,12 @@ class Tally:
                 }
             )
 
+    def seen(self, key: tuple[str, ...], rank: Rank) -> None:
+        """Keep the first place `key` was seen at."""
+        first = self.first.get(key)
+        if first is None or rank < first:
+            self.first[key] = rank
+
     def vocabularies(self) -> dict[str, list[str]]:
         """Each vocabulary of the section's profiles (in profile name order) -> its outcomes, in table order."""
         found: dict[str, list[str]] = {}
@@ -94,10 +110,17 @@ class Tally:
         out.vocabularies, out.profiles = self.vocabularies(), sorted(self.profiles)
         keys = dict.fromkeys([OPEN, *(s for names in out.vocabularies.values() for s in names)])
         out.by_status, out.by_type = {k: self.statuses[k] for k in keys}, dict(sorted(self.types.items()))
-        out.by_sub_type = {t: dict(c.most_common()) for t, c in sorted(self.sub_types.items())}
-        out.by_issue = dict(self.issues.most_common())
+        first = self.first
+        out.by_sub_type = {
+            t: dict(sorted(c.items(), key=lambda kv, t=t: (-kv[1], first[("s", t, kv[0])])))  # type: ignore[misc]
+            for t, c in sorted(self.sub_types.items())
+        }
+        out.by_issue = dict(sorted(self.issues.items(), key=lambda kv: (-kv[1], first[("i", kv[0])])))
         out.by_state, out.timely_counts = dict(sorted(self.states.items())), dict(timeliness)
-        out.by_month = {m: dict(c) for m, c in sorted(self.months.items())}
+        out.by_month = {
+            m: dict(sorted(c.items(), key=lambda kv, m=m: first[("m", m, kv[0])]))  # type: ignore[misc]
+            for m, c in sorted(self.months.items())
+        }
         for key, value in self.elapsed.figures().items():
             setattr(out, key, value)
         out.response_rate = self.responded / out.complaints if out.complaints else None

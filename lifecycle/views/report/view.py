@@ -1,12 +1,18 @@
-"""The report view: one row per complaint and one per step it took, with effective times, nothing personal."""
+"""The report view: one row per complaint and one per step it took, with effective times, nothing personal.
+
+Rows are small and keyed by integers the view owns: a complaint's number `n` (given in the order filings
+are taken in), a step's (n, version), and every repeated text (business, event, state, who recorded it, ...)
+as the id of its row in `report_names`. `report_complaints` and `report_steps` are SQL views with the
+texts and hex complaint ids back, for audit queries and for comparing stores."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from ...domain.complaint import EVENT_CLASSES, Complaint
-from ...stores.stored import SQLITE_BATCH, Record, micros, sql_field, sqlite_micros
+from ...stores.stored import Record
 from ...stores.view_store import Cursor
+from .rows import Interned, batch_rows, sqlite_batch
 
 FILED_TOPIC = f"{Complaint.__module__}:{Complaint.__qualname__}.Filed"
 OCCURRED_TOPIC = f"{Complaint.__module__}:{Complaint.__qualname__}.Occurred"
@@ -17,108 +23,143 @@ STEP_TOPICS = {
     OCCURRED_TOPIC: NAMED,
 }
 
-
-TOPIC_SQL = (
-    f"NULLIF(COALESCE({sql_field('s', 'details', 'sub_type')}, {sql_field('s', 'details', 'sub_product')}), ''), "
-    f"NULLIF({sql_field('s', 'details', 'issue')}, '')"
+TABLES = (
+    "CREATE TABLE IF NOT EXISTS report_names (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)",
+    "CREATE TABLE IF NOT EXISTS report_cases ("
+    "n INTEGER PRIMARY KEY, complaint_id TEXT NOT NULL UNIQUE, reference TEXT NOT NULL, business INTEGER NOT NULL, "
+    "complaint_type INTEGER NOT NULL, profile INTEGER NOT NULL, filed_at BIGINT NOT NULL, sub_type INTEGER, "
+    "issue INTEGER)",
+    "CREATE TABLE IF NOT EXISTS report_events ("
+    "n INTEGER NOT NULL, version INTEGER NOT NULL, at BIGINT NOT NULL, event INTEGER NOT NULL, "
+    "state INTEGER NOT NULL, deadline INTEGER, due_on INTEGER, actor INTEGER NOT NULL, timely INTEGER, "
+    "timing INTEGER, by_whom INTEGER, PRIMARY KEY (n, version))",
+    "CREATE INDEX IF NOT EXISTS report_events_by_time ON report_events (at)",
+    "CREATE INDEX IF NOT EXISTS report_cases_by_business ON report_cases (business, filed_at)",
+    "CREATE INDEX IF NOT EXISTS report_cases_by_filing ON report_cases (filed_at)",
+    "CREATE TABLE IF NOT EXISTS report_topics (topic TEXT PRIMARY KEY, event TEXT NOT NULL)",
 )
-"""SQLite's reading of a filing's topic below its type: the sub-type (`sub_product` in CFPB exports), the issue."""
+"""The view's tables; on SQLite the steps are a WITHOUT ROWID table, clustered by complaint."""
+
+
+def _named(alias: str, column: str, outer: bool = False) -> str:
+    join = "LEFT JOIN" if outer else "JOIN"
+    return f" {join} report_names {alias} ON {alias}.id = {column}"
+
+
+COMPLAINTS_SQL = (
+    "SELECT c.complaint_id, c.reference, b.name AS business, t.name AS complaint_type, p.name AS profile, "
+    "c.filed_at, st.name AS sub_type, i.name AS issue FROM report_cases c"
+    + _named("b", "c.business")
+    + _named("t", "c.complaint_type")
+    + _named("p", "c.profile")
+    + _named("st", "c.sub_type", True)
+    + _named("i", "c.issue", True)
+)
+STEPS_SQL = (
+    "SELECT c.complaint_id, e.version, e.at, ev.name AS event, st.name AS state, dl.name AS deadline, "
+    "du.name AS due_on, ac.name AS actor, e.timely, tm.name AS timing, bw.name AS by_whom "
+    "FROM report_events e JOIN report_cases c ON c.n = e.n"
+    + _named("ev", "e.event")
+    + _named("st", "e.state")
+    + _named("dl", "e.deadline", True)
+    + _named("du", "e.due_on", True)
+    + _named("ac", "e.actor")
+    + _named("tm", "e.timing", True)
+    + _named("bw", "e.by_whom", True)
+)
+VIEWS = {"report_complaints": COMPLAINTS_SQL, "report_steps": STEPS_SQL}
+"""The rows of the view's first layout (hex ids, texts), as SQL views over its tables."""
 
 
 class ReportView:
     """Complaints and every step they took, with effective times, for as-of queries."""
 
     name = "report"
-    schema = 5
+    schema = 6
 
     def create(self, cursor: Cursor) -> None:
-        """The complaints and steps tables, with the indexes as-of queries use."""
-        cursor.execute(
-            "CREATE TABLE IF NOT EXISTS report_complaints ("
-            "complaint_id TEXT PRIMARY KEY, reference TEXT NOT NULL, business TEXT NOT NULL, "
-            "complaint_type TEXT NOT NULL, profile TEXT NOT NULL, filed_at BIGINT NOT NULL, sub_type TEXT, issue TEXT)"
-        )
-        cursor.execute(
-            "CREATE TABLE IF NOT EXISTS report_steps ("
-            "complaint_id TEXT NOT NULL, version INTEGER NOT NULL, at BIGINT NOT NULL, event TEXT NOT NULL, "
-            "state TEXT NOT NULL, deadline TEXT, due_on TEXT, actor TEXT NOT NULL, timely INTEGER, timing TEXT, "
-            "by_whom TEXT, "
-            "PRIMARY KEY (complaint_id, version))"
-        )
-        cursor.execute("CREATE INDEX IF NOT EXISTS report_steps_by_time ON report_steps (at)")
-        cursor.execute("CREATE TABLE IF NOT EXISTS report_topics (topic TEXT PRIMARY KEY, event TEXT NOT NULL)")
+        """The tables, with the indexes as-of queries use, and the SQL views of the rows as texts."""
+        postgres = bool(getattr(cursor, "postgres", False))
+        for sql in TABLES:
+            cursor.execute(
+                sql
+                + (
+                    " WITHOUT ROWID"
+                    if sql.startswith("CREATE TABLE IF NOT EXISTS report_events") and not postgres
+                    else ""
+                )
+            )
         cursor.executemany(
             "INSERT INTO report_topics VALUES (?, ?) ON CONFLICT (topic) DO NOTHING",
             [(FILED_TOPIC, "filed"), *STEP_TOPICS.items()],
         )
-        cursor.execute("CREATE INDEX IF NOT EXISTS report_complaints_by_business ON report_complaints (business)")
-        cursor.execute("CREATE INDEX IF NOT EXISTS report_complaints_by_filing ON report_complaints (filed_at)")
+        for name, sql in VIEWS.items():
+            make = "CREATE OR REPLACE VIEW" if postgres else "CREATE VIEW IF NOT EXISTS"
+            cursor.execute(f"{make} {name} AS {sql}")
 
     def apply(self, cursor: Cursor, records: Sequence[Record]) -> None:
         """One complaint row per filing, one step row per event; nothing personal is copied."""
-        complaints, steps = [], []
-        for r in records:
-            d = r.data
-            if r.topic == FILED_TOPIC:
-                at, details = micros(d["at"]), d.get("details") or {}
-                sub_type = details.get("sub_type") or details.get("sub_product") or None
-                topic = (d["reference"], d["business"], d["complaint_type"], d["profile"], at, sub_type)
-                complaints.append((r.originator_id, *topic, details.get("issue") or None))
-                name = "filed"
-            elif r.topic in STEP_TOPICS:
-                at = micros(d["at"])
-                name = d["event"] if r.topic == OCCURRED_TOPIC else STEP_TOPICS[r.topic]
-            else:
-                continue
-            deadline = r.value("deadline")
-            due_name, due_on = (deadline["name"], deadline["due_on"]) if deadline else (None, None)
-            timely = (d.get("facts") or {}).get("timely")
-            steps.append(
-                (
-                    r.originator_id,
-                    r.version,
-                    at,
-                    name,
-                    d["state"],
-                    due_name,
-                    due_on,
-                    d["actor"],
-                    None if timely is None else int(timely),
-                    d.get("timing"),
-                    d.get("by"),
-                )
-            )
-        if complaints:
-            cursor.executemany("INSERT INTO report_complaints VALUES (?, ?, ?, ?, ?, ?, ?, ?)", complaints)
-        if steps:
-            cursor.executemany("INSERT INTO report_steps VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", steps)
+        cases, steps = batch_rows(records, FILED_TOPIC, OCCURRED_TOPIC, STEP_TOPICS)
+        if not steps:
+            return
+        names = Interned(cursor)
+        names.add(v for row in cases for v in row[2:5] + row[6:])
+        names.add(v for row in steps for v in row[3:8] + row[9:])
+        cursor.execute("SELECT COALESCE(MAX(n), 0) FROM report_cases")
+        number = int(cursor.fetchone()[0])
+        numbers: dict[str, int] = {}
+        rows = []
+        for complaint_id, reference, business, kind, profile, at, sub_type, issue in cases:
+            number += 1
+            numbers[complaint_id] = number
+            ids = names.ids(business, kind, profile)
+            rows.append((number, complaint_id, reference, *ids, at, *names.ids(sub_type, issue)))
+        if rows:
+            cursor.executemany("INSERT INTO report_cases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        numbers.update(_numbers(cursor, sorted({s[0] for s in steps} - numbers.keys())))
+        cursor.executemany(
+            "INSERT INTO report_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            sorted(
+                (numbers[s[0]], s[1], s[2], *names.ids(*s[3:8]), s[8], *names.ids(*s[9:]))
+                for s in steps
+                if s[0] in numbers
+            ),
+        )
 
     def apply_sqlite(self, cursor: Cursor, after: int, upto: int) -> None:
         """The same rows as `apply`, written by SQLite from its own log table."""
-        batch = f"SELECT complaint_id, version, topic, s, {sql_field('s', 'at')} AS at_text FROM ({SQLITE_BATCH})"
-        at = sqlite_micros("at_text")
-        fields = ", ".join(sql_field("s", name) for name in ("reference", "business", "complaint_type", "profile"))
-        cursor.execute(
-            f"INSERT INTO report_complaints SELECT complaint_id, {fields}, {at}, {TOPIC_SQL} "
-            f"FROM ({batch}) WHERE topic = ?",
-            (after, upto, FILED_TOPIC),
-        )
-        cursor.execute(
-            f"INSERT INTO report_steps SELECT b.complaint_id, b.version, {at}, "
-            f"CASE t.event WHEN ? THEN {sql_field('s', 'event')} ELSE t.event END, {sql_field('s', 'state')}, "
-            f"{sql_field('s', 'deadline', 'name')}, {sql_field('s', 'deadline', 'due_on')}, "
-            f"{sql_field('s', 'actor')}, {sql_field('s', 'facts', 'timely')}, {sql_field('s', 'timing')}, "
-            f"{sql_field('s', 'by')} "
-            f"FROM ({batch}) AS b JOIN report_topics t ON t.topic = b.topic",
-            (NAMED, after, upto),
-        )
+        sqlite_batch(cursor, after, upto, NAMED)
 
     def drop(self, cursor: Cursor) -> None:
-        """Remove the tables."""
-        for table in ("report_steps", "report_complaints", "report_topics"):
+        """Remove the tables and views (of this layout or the first, whose rows were tables)."""
+        postgres = bool(getattr(cursor, "postgres", False))
+        for name in VIEWS:
+            if postgres:
+                cursor.execute("SELECT relkind FROM pg_class WHERE oid = to_regclass(?)", (name,))
+                found = cursor.fetchone()
+                kind = None if found is None else "VIEW" if found[0] == "v" else "TABLE"
+            else:
+                cursor.execute("SELECT type FROM sqlite_master WHERE name = ?", (name,))
+                found = cursor.fetchone()
+                kind = None if found is None else str(found[0]).upper()
+            if kind:
+                cursor.execute(f"DROP {kind} {name}")
+        for table in ("report_events", "report_cases", "report_names", "report_topics"):
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
     def clear(self, cursor: Cursor) -> None:
-        """Empty both tables."""
-        cursor.execute("DELETE FROM report_steps")
-        cursor.execute("DELETE FROM report_complaints")
+        """Empty the tables (the names go too: a rebuild numbers them again)."""
+        for table in ("report_events", "report_cases", "report_names"):
+            cursor.execute(f"DELETE FROM {table}")
+
+
+def _numbers(cursor: Cursor, complaint_ids: Sequence[str], chunk: int = 500) -> dict[str, int]:
+    """The numbers of complaints filed in earlier batches."""
+    found: dict[str, int] = {}
+    for i in range(0, len(complaint_ids), chunk):
+        part = complaint_ids[i : i + chunk]
+        cursor.execute(
+            f"SELECT complaint_id, n FROM report_cases WHERE complaint_id IN ({', '.join('?' for _ in part)})", part
+        )
+        found.update((str(k), int(v)) for k, v in cursor.fetchall())
+    return found
