@@ -54,7 +54,7 @@ def test_the_scale_benchmark_reports_every_figure_of_a_tiny_store(tmp_path: Path
     assert table["`advance` past their response windows (CLI process), s (due / recorded)"].endswith("(100 / 100)")
     per_table = re.findall(r"^\| `(\w+)` \| ([\d,]+) \|", report, re.M)
     assert sum(int(size.replace(",", "")) for _, size in per_table) <= number(table["store on disk, MB"]) * 1.1e6
-    assert "report_complaints" in dict(per_table) and "**" in report and "20,000,000 complaints" in report
+    assert "report_events" in dict(per_table) and "**" in report and "20,000,000 complaints" in report
     app = Lifecycle(str(tmp_path / "scale-2000.db"))
     try:  # the queue of the measure added 100 complaints, each filed, sent and lapsed
         assert app.recorder.max_notification_id() == events + 300
