@@ -4,6 +4,7 @@ the other filters leave, not by a pass over every step of the store."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +13,10 @@ import pytest
 from lifecycle import BBB, Lifecycle
 from lifecycle.views.audit import labels
 from tests.generated import BUSINESSES, populate
+from tests.integration.conftest import Imported
 
 Opener = Callable[[], Lifecycle]
+MAX = 1_000_000
 
 
 @pytest.mark.parametrize("status", ["Answered", "Unresolved", "Resolved", "Unanswered"])
@@ -53,3 +56,34 @@ def test_status_with_business_walks_the_business_index_and_the_primary_key(
     assert "USING INDEX report_complaints_by_business" in plan, plan
     assert "SCAN" not in plan.replace("USING INDEX", ""), plan  # no step of another business is read
     app.close()
+
+
+def name(business: str) -> str:
+    """A business name as reports match it: case and spaces aside."""
+    return " ".join(business.split()).casefold()
+
+
+def test_with_a_business_a_status_finds_what_it_finds_without_one(cfpb_store: Imported) -> None:
+    app = Lifecycle(f"sqlite:///{cfpb_store.path}", default_profile="cfpb")
+    everywhere = app.audit(limit=MAX, status="Closed with explanation")
+    businesses = sorted({e.business for e in everywhere})
+    assert len(businesses) > 100
+    for business in businesses[:5] + businesses[-5:]:
+        found = app.audit(limit=MAX, business=business, status="Closed with explanation")
+        assert found == [e for e in everywhere if name(e.business) == name(business)] != [], business
+    app.close()
+
+
+def test_with_a_business_overdue_finds_what_it_finds_without_one(open_app: Opener) -> None:
+    app = open_app()
+    at = BBB.instant("2024-01-02")
+    for n, business in enumerate(["A", "B", "A", "C", "A"]):
+        ref = app.file(business, "Mortgage", at + timedelta(days=n), reference=f"x{n}", profile="cfpb")
+        app.record(ref, "sent", at + timedelta(days=n, hours=1))
+        app.record(ref, "in_progress", at + timedelta(days=n, hours=2))
+    app.record("x2", "closed_with_explanation", at + timedelta(days=80))  # overdue, then no longer
+    app.advance(at + timedelta(days=200))
+    late = app.audit(limit=MAX, overdue=True)
+    assert {e.reference for e in late} == {"x0", "x1", "x3", "x4"}
+    for business in ("A", "B", "C"):
+        assert app.audit(limit=MAX, overdue=True, business=business) == [e for e in late if e.business == business]
