@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -9,8 +10,10 @@ from ..domain.complaint import Complaint
 from ..domain.derivation import derivation
 from ..domain.errors import InvalidInput, UnknownComplaint
 from ..domain.profile import Deadline
+from ..stores.pages import EventPages
 from ..views.audit import AuditEntry, Overdue, audit, overdue
 from ..views.deadlines import due
+from ..views.filings import in_filing_order
 from ..views.report.figures import Report, build
 from ..views.report.listing import Listed, latest, listed
 from ..views.report.query import references, version_at
@@ -121,6 +124,18 @@ class Queries(Engine):
         """Every complaint's reference, in filing order."""
         self.projections.report.catch_up()
         return references(self.tables)
+
+    def histories(self, page: int = 500) -> Iterator[tuple[str, list[HistoryEntry]]]:
+        """Every complaint's reference and history, in filing order (as `references`), read a page of complaints
+        at a time: what is held is bounded by the page, whatever the store holds."""
+        self.projections.report.catch_up()
+        pages = EventPages(self.recorder, self.tables, self.mapper)
+        for complaints in in_filing_order(self.tables, page):
+            found = pages.events([complaint_id for complaint_id, _ in complaints])
+            for complaint_id, reference in complaints:
+                if not found[complaint_id]:
+                    raise UnknownComplaint(reference)
+                yield reference, entries(found[complaint_id])
 
     def due(self, until: Moment, limit: int = 1000, business: str | None = None) -> list[str]:
         """References of complaints with a deadline lapsing by `until`, soonest first (of one business, its name

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -15,6 +14,7 @@ from .render.complaint import event_documents
 from .render.report import SORTS, WINDOW_WORDS, as_csv, as_json, as_table, ordered
 from .render.site import write_site
 from .render.times import in_zone
+from .streamed import JsonLines, JsonList, pages, streamed
 
 
 @click.command()
@@ -198,14 +198,16 @@ def export(unredacted: bool, out: Path | None, as_json: bool, db: str) -> None:
       lifecycle export --out events.jsonl
     """
     writable(out)
-    events = []
-    with engine(db) as app:
-        for reference in app.references():
-            steps = app.history(reference)
-            zone = app.profile(str(steps[0].facts["profile"])).timezone
-            events += event_documents(reference, steps, unredacted, zone)
-    if as_json:
-        text = json.dumps({"events": events}, indent=2, ensure_ascii=False) + "\n"
-    else:
-        text = "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in events)
-    emit(text, out, f"wrote {len(events)} events to {out}")
+    count = 0
+    with engine(db) as app, streamed(out) as write:
+        document = JsonList(write, "events") if as_json else JsonLines(write)
+        for page in pages(app.histories(), 500):  # written a page of complaints at a time
+            events = []
+            for reference, steps in page:
+                zone = app.profile(str(steps[0].facts["profile"])).timezone
+                events += event_documents(reference, steps, unredacted, zone)
+            document.add(events)
+            count += len(events)
+        document.close()
+    if out is not None:
+        click.echo(f"wrote {count} events to {out}", err=True)
