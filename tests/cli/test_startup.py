@@ -129,7 +129,8 @@ def test_the_runtime_check_sees_a_command_load_the_engine() -> None:
     """The check above would see a heavy import: a command's own help loads its module."""
     out, modules = loaded_by("show", "--help")
     assert "Usage: lifecycle show" in out
-    assert {"lifecycle.cli.complaints", "eventsourcing", "psycopg"} <= modules
+    assert {"lifecycle.cli.complaints", "eventsourcing", "cryptography"} <= modules
+    assert "psycopg" not in modules  # loaded only for a PostgreSQL store (stores/linked_postgres.py)
 
 
 def test_the_version_is_the_packages() -> None:

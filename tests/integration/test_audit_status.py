@@ -53,7 +53,7 @@ def test_status_with_business_walks_the_business_index_and_the_primary_key(
     app.audit(status="Unresolved", business=business)
     sql, params = asked[-1]
     plan = " | ".join(str(row[-1]) for row in query("EXPLAIN QUERY PLAN " + sql, params))
-    assert "USING INDEX report_complaints_by_business" in plan, plan
+    assert "USING INDEX report_cases_by_business" in plan, plan
     assert "SCAN" not in plan.replace("USING INDEX", ""), plan  # no step of another business is read
     app.close()
 
