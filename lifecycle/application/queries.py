@@ -129,7 +129,7 @@ class Queries(Engine):
         """Every complaint's reference and history, in filing order (as `references`), read a page of complaints
         at a time: what is held is bounded by the page, whatever the store holds."""
         self.projections.report.catch_up()
-        pages = EventPages(self.recorder, self.tables, self.mapper)
+        pages = EventPages(self.recorder, self.tables, self.mapper, self.keys)
         for complaints in in_filing_order(self.tables, page):
             found = pages.events([complaint_id for complaint_id, _ in complaints])
             for complaint_id, reference in complaints:

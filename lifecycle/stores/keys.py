@@ -111,6 +111,15 @@ class KeyStore:
             ):
                 self._cache[str(complaint_id)] = None if key is None else bytes(key)
 
+    def existing(self, complaint_ids: list[str]) -> dict[str, bytes]:
+        """The keys of these complaints that exist and are not destroyed (one query; none made)."""
+        marks = ", ".join("?" for _ in complaint_ids)
+        rows = self.store.query(
+            f"SELECT complaint_id, key FROM lifecycle_keys WHERE complaint_id IN ({marks}) AND key IS NOT NULL",
+            complaint_ids,
+        )
+        return {str(r[0]): bytes(r[1]) for r in rows}
+
     def keys_for(self, complaint_ids: list[str]) -> dict[str, bytes]:
         """Many complaints' keys at once, made where missing (a key left by a killed import is used again)."""
         if not complaint_ids:

@@ -12,7 +12,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import Mapper, StoredEvent
 
-from .keys import ERASED, PERSONAL, Sealed, open_sealed
+from .keys import ERASED, PERSONAL, KeyStore, Sealed, open_sealed
 from .view_store import ViewStore
 
 CHUNK = 500
@@ -22,8 +22,8 @@ CHUNK = 500
 class EventPages:
     """The events of many complaints, decoded, their personal data opened with keys fetched together."""
 
-    def __init__(self, recorder: Any, store: ViewStore, mapper: Mapper[Any]) -> None:
-        self.recorder, self.store = recorder, store
+    def __init__(self, recorder: Any, store: ViewStore, mapper: Mapper[Any], keys: KeyStore) -> None:
+        self.recorder, self.store, self.key_store = recorder, store, keys
         self.table: str | None = getattr(recorder, "events_table_name", None)
         """The events' table (SQLite, PostgreSQL); None in memory, where the recorder is asked per complaint."""
         self.plain: Mapper[Any] = Mapper(mapper.transcoder, mapper.compressor, mapper.cipher)
@@ -34,7 +34,7 @@ class EventPages:
         found: dict[str, list[Any]] = {i: [] for i in complaint_ids}
         for start in range(0, len(complaint_ids), CHUNK):
             chunk = list(complaint_ids[start : start + CHUNK])
-            keys = self.keys(chunk)
+            keys = self.key_store.existing(chunk)
             for stored in self._stored(chunk):
                 complaint_id = cast(UUID, stored.originator_id).hex
                 found[complaint_id].append(opened(self.plain.to_domain_event(stored), keys.get(complaint_id)))
@@ -55,14 +55,6 @@ class EventPages:
         if sqlite:  # ids as stored: 32 hex digits
             return [StoredEvent(uuids[r[0]], r[1], r[2], r[3]) for r in rows]
         return [StoredEvent(r[0], r[1], r[2], bytes(r[3])) for r in rows]
-
-    def keys(self, chunk: list[str]) -> dict[str, bytes]:
-        """The keys of these complaints that exist and are not destroyed (one query for the chunk)."""
-        marks = ", ".join("?" for _ in chunk)
-        rows = self.store.query(
-            f"SELECT complaint_id, key FROM lifecycle_keys WHERE complaint_id IN ({marks}) AND key IS NOT NULL", chunk
-        )
-        return {str(r[0]): bytes(r[1]) for r in rows}
 
 
 def opened(event: Any, key: bytes | None) -> Any:
