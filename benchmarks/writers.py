@@ -30,9 +30,8 @@ from datetime import timedelta
 from typing import Any
 
 import psycopg
-from eventsourcing.application import Application
-from eventsourcing.domain import Aggregate, event
 
+from benchmarks.write_path import Plain, PlainApp
 from lifecycle import Lifecycle
 from lifecycle.stores.database import resolve
 
@@ -42,24 +41,6 @@ PLAIN_TEXT = "x" * 300
 """The plain aggregate's text: its stored events then weigh about as much as a complaint's."""
 NAME = "lifecycle-writers-bench"
 """The application_name of the writers' connections, to find their backends in pg_stat_activity."""
-
-
-class Plain(Aggregate):
-    """A plain aggregate whose events carry a text."""
-
-    @event("Started")
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-    @event("Noted")
-    def note(self, text: str) -> None:
-        self.text = text
-
-
-class PlainApp(Application[uuid.UUID]):
-    """eventsourcing's own application and recorder, on the same server."""
-
-    name = "Plain"
 
 
 def lifecycle_writer(url: str, worker: int, ready: Any, seconds: float) -> None:
