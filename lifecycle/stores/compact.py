@@ -5,6 +5,7 @@ A state of several hundred bytes of JSON takes a few dozen compressed. States wr
 
 from __future__ import annotations
 
+import threading
 from functools import cache
 from importlib.resources import files
 
@@ -19,22 +20,31 @@ MAGIC = b"\x28\xb5\x2f\xfd"
 """How every zstd frame begins (a JSON state begins with `{`)."""
 
 
-@cache
-def _dictionary(dict_id: int) -> zstandard.ZstdCompressionDict:
-    data = files("lifecycle.stores").joinpath(f"dictionaries/events-{dict_id}.zdict").read_bytes()
-    return zstandard.ZstdCompressionDict(data)
+_mine = threading.local()
+"""zstd's compressors and decompressors are not safe to share between threads: each thread makes its own."""
 
 
 @cache
+def _dictionary_bytes(dict_id: int) -> bytes:
+    return files("lifecycle.stores").joinpath(f"dictionaries/events-{dict_id}.zdict").read_bytes()
+
+
 def _compressor() -> zstandard.ZstdCompressor:
-    return zstandard.ZstdCompressor(
-        level=3, dict_data=_dictionary(CURRENT), write_checksum=False, write_content_size=True, write_dict_id=True
-    )
+    made: zstandard.ZstdCompressor | None = getattr(_mine, "compressor", None)
+    if made is None:
+        dictionary = zstandard.ZstdCompressionDict(_dictionary_bytes(CURRENT))
+        made = _mine.compressor = zstandard.ZstdCompressor(
+            level=3, dict_data=dictionary, write_checksum=False, write_content_size=True, write_dict_id=True
+        )
+    return made
 
 
-@cache
 def _decompressor(dict_id: int) -> zstandard.ZstdDecompressor:
-    return zstandard.ZstdDecompressor(dict_data=_dictionary(dict_id))
+    found: dict[int, zstandard.ZstdDecompressor] = getattr(_mine, "decompressors", None) or {}
+    _mine.decompressors = found
+    if dict_id not in found:
+        found[dict_id] = zstandard.ZstdDecompressor(dict_data=zstandard.ZstdCompressionDict(_dictionary_bytes(dict_id)))
+    return found[dict_id]
 
 
 def packed(state: bytes) -> bytes:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import orjson
 import pytest
 import zstandard
@@ -42,3 +44,24 @@ def test_a_state_under_an_unknown_dictionary_is_refused_not_misread() -> None:
                                                                           dict_id=40000))  # fmt: skip
     with pytest.raises(ValueError, match="unknown dictionary 40000"):
         plain(other.compress(STATE))
+
+
+def test_threads_pack_and_open_states_at_once_without_mixing_them_up() -> None:
+    """zstd's compressor and decompressor objects are not safe to share: each thread has its own."""
+    states = [STATE.replace(b"clerk", f"clerk {n}".encode() * (n % 7 + 1)) for n in range(64)]
+    failures: list[BaseException] = []
+
+    def work(offset: int) -> None:
+        try:
+            for round_ in range(300):
+                state = states[(offset + round_) % len(states)]
+                assert plain(packed(state)) == state
+        except BaseException as error:  # noqa: BLE001 (collected for the main thread)
+            failures.append(error)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
