@@ -111,6 +111,10 @@ def command_line() -> str:
     return masked(" ".join(words))[:200]
 
 
+PG_BUSY = frozenset({"LockNotAvailable", "DeadlockDetected", "SerializationFailure"})
+"""psycopg's errors that mean another writer held on: busy, not broken."""
+
+
 def locked(error: BaseException) -> bool:
     """True for a database that stayed busy: SQLite locked past its timeout, a PostgreSQL lock or serialisation
     that gave up (the error itself, or what eventsourcing wrapped)."""
@@ -122,10 +126,6 @@ def locked(error: BaseException) -> bool:
             return True
         found = found.__cause__
     return False
-
-
-PG_BUSY = frozenset({"LockNotAvailable", "DeadlockDetected", "SerializationFailure"})
-"""psycopg's errors that mean another writer held on: busy, not broken."""
 
 
 def database_errors(*more: type[Exception]) -> tuple[type[Exception], ...]:

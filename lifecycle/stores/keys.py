@@ -103,22 +103,21 @@ class KeyStore:
             cursor.executemany(
                 "INSERT INTO lifecycle_keys VALUES (?, ?, ?, NULL) ON CONFLICT (complaint_id) DO NOTHING", rows
             )
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            marks = ", ".join("?" for _ in chunk)
-            for complaint_id, key in self.store.query(
-                f"SELECT complaint_id, key FROM lifecycle_keys WHERE complaint_id IN ({marks})", chunk
-            ):
-                self._cache[str(complaint_id)] = None if key is None else bytes(key)
+        for complaint_id, key, _ in self._rows(wanted):
+            self._cache[str(complaint_id)] = None if key is None else bytes(key)
 
     def existing(self, complaint_ids: list[str]) -> dict[str, bytes]:
-        """The keys of these complaints that exist and are not destroyed (one query; none made)."""
-        marks = ", ".join("?" for _ in complaint_ids)
-        rows = self.store.query(
-            f"SELECT complaint_id, key FROM lifecycle_keys WHERE complaint_id IN ({marks}) AND key IS NOT NULL",
-            complaint_ids,
-        )
-        return {str(r[0]): bytes(r[1]) for r in rows}
+        """The keys of these complaints that exist and are not destroyed (none made)."""
+        return {str(i): bytes(key) for i, key, _ in self._rows(complaint_ids) if key is not None}
+
+    def _rows(self, complaint_ids: list[str]) -> Iterator[tuple[str, bytes | None, str | None]]:
+        """The rows (complaint id, key, consumer digest) of these complaints that have one, read 500 ids a query."""
+        for start in range(0, len(complaint_ids), 500):
+            chunk = complaint_ids[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            yield from self.store.query(
+                f"SELECT complaint_id, key, consumer FROM lifecycle_keys WHERE complaint_id IN ({marks})", chunk
+            )
 
     def keys_for(self, complaint_ids: list[str]) -> dict[str, bytes]:
         """Many complaints' keys at once, made where missing (a key left by a killed import is used again)."""
@@ -131,15 +130,10 @@ class KeyStore:
                 [(i, os.urandom(32)) for i in complaint_ids],
             )
         keys: dict[str, bytes] = {}
-        for start in range(0, len(complaint_ids), 500):
-            chunk = complaint_ids[start : start + 500]
-            marks = ", ".join("?" for _ in chunk)
-            for complaint_id, key in self.store.query(
-                f"SELECT complaint_id, key FROM lifecycle_keys WHERE complaint_id IN ({marks})", chunk
-            ):
-                if key is None:
-                    raise InvalidInput(f"the personal data of complaint {complaint_id} was erased; not imported again")
-                keys[complaint_id] = bytes(key)
+        for complaint_id, key, _ in self._rows(complaint_ids):
+            if key is None:
+                raise InvalidInput(f"the personal data of complaint {complaint_id} was erased; not imported again")
+            keys[complaint_id] = bytes(key)
         return keys
 
     def held(self, consumer: str) -> list[str]:
@@ -157,16 +151,11 @@ class KeyStore:
         """Of these complaints, those whose key is not destroyed (none made yet counts), each with whether a
         consumer digest is kept beside it."""
         found: dict[str, bool] = dict.fromkeys(complaint_ids, False)
-        for start in range(0, len(complaint_ids), 500):
-            chunk = complaint_ids[start : start + 500]
-            marks = ", ".join("?" for _ in chunk)
-            for complaint_id, key, consumer in self.store.query(
-                f"SELECT complaint_id, key, consumer FROM lifecycle_keys WHERE complaint_id IN ({marks})", chunk
-            ):
-                if key is None:
-                    del found[complaint_id]
-                else:
-                    found[complaint_id] = consumer is not None
+        for complaint_id, key, consumer in self._rows(complaint_ids):
+            if key is None:
+                del found[complaint_id]
+            else:
+                found[complaint_id] = consumer is not None
         return found
 
     def destroy(self, complaint_ids: list[str], certificate: str) -> list[str]:

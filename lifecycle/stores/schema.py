@@ -5,7 +5,8 @@ Commands that start together on a fresh PostgreSQL schema would otherwise race i
 the tables every start needs exist; when they do it runs no DDL and takes no lock. When one is
 missing it takes a session advisory lock keyed by the schema, asks again (another process may have
 made them meanwhile), and keeps the lock until every table is made. SQLite serialises DDL in its own
-write transactions: there every start runs its `CREATE ... IF NOT EXISTS` as before.
+write transactions: there a start reads the file's catalog and runs its `CREATE ... IF NOT EXISTS` only
+when a table is missing.
 """
 
 from __future__ import annotations

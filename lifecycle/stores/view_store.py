@@ -103,7 +103,8 @@ class ViewStore:
 
     @property
     def creating(self) -> bool:
-        """True when this start makes tables (always on SQLite; on PostgreSQL while a needed table was missing)."""
+        """True when this start makes tables: in memory always, on SQLite and PostgreSQL while a needed table is
+        missing (see schema.py)."""
         return self.ddl.creating
 
     def creation(self) -> Any:

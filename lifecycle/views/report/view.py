@@ -80,15 +80,9 @@ class ReportView:
     def create(self, cursor: Cursor) -> None:
         """The tables, with the indexes as-of queries use, and the SQL views of the rows as texts."""
         postgres = bool(getattr(cursor, "postgres", False))
+        clustered = "" if postgres else " WITHOUT ROWID"  # SQLite: a complaint's steps stored together
         for sql in TABLES:
-            cursor.execute(
-                sql
-                + (
-                    " WITHOUT ROWID"
-                    if sql.startswith("CREATE TABLE IF NOT EXISTS report_events") and not postgres
-                    else ""
-                )
-            )
+            cursor.execute(sql + clustered if sql.startswith("CREATE TABLE IF NOT EXISTS report_events") else sql)
         cursor.executemany(
             "INSERT INTO report_topics VALUES (?, ?) ON CONFLICT (topic) DO NOTHING",
             [(FILED_TOPIC, "filed"), *STEP_TOPICS.items()],
